@@ -1,0 +1,97 @@
+// Command rocketchat-test-server runs the in-memory Rocket.Chat of package
+// rocketchattest as a program, for trying the provider by hand and for the
+// demo.
+//
+//	go run ./internal/rocketchattest/cmd/rocketchat-test-server [-listen 127.0.0.1:3000] [-rate-limit CALLS/WINDOW]
+//
+// It listens on loopback only, prints `export NAME=value` lines for the
+// administrator (ROCKETCHAT_URL, ROCKETCHAT_USER_ID, ROCKETCHAT_AUTH_TOKEN,
+// ROCKETCHAT_USERNAME, ROCKETCHAT_PASSWORD), then a line `ready`, and serves
+// until SIGINT or SIGTERM.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("rocketchat-test-server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:3000", "loopback address to listen on; 127.0.0.1:0 picks a free port")
+	rateLimit := fs.String("rate-limit", "", "rate limit non-admin users to CALLS per WINDOW per endpoint, e.g. 10/60s (Rocket.Chat's default); off when empty")
+	version := fs.String("version", "8.8.1", "Rocket.Chat version to report")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	opts := []rocketchattest.Option{rocketchattest.WithListenAddr(*listen), rocketchattest.WithVersion(*version)}
+	if *rateLimit != "" {
+		calls, window, err := parseRateLimit(*rateLimit)
+		if err != nil {
+			fmt.Fprintf(stderr, "rocketchat-test-server: -rate-limit %q: %v\n", *rateLimit, err)
+			return 2
+		}
+		opts = append(opts, rocketchattest.WithRateLimit(calls, window))
+	}
+	srv, err := rocketchattest.Start(opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "rocketchat-test-server: %v\n", err)
+		return 1
+	}
+	defer srv.Close()
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(stop)
+
+	admin := srv.Admin()
+	for _, kv := range [][2]string{
+		{"ROCKETCHAT_URL", srv.URL()},
+		{"ROCKETCHAT_USER_ID", admin.UserID},
+		{"ROCKETCHAT_AUTH_TOKEN", admin.AuthToken},
+		{"ROCKETCHAT_USERNAME", admin.Username},
+		{"ROCKETCHAT_PASSWORD", admin.Password},
+	} {
+		fmt.Fprintf(stdout, "export %s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+	fmt.Fprintln(stdout, "ready")
+
+	sig := <-stop
+	fmt.Fprintf(stderr, "rocketchat-test-server: %v received, stopping\n", sig)
+	return 0
+}
+
+// parseRateLimit reads CALLS/WINDOW, e.g. 10/60s or 10/1m.
+func parseRateLimit(v string) (int, time.Duration, error) {
+	callsText, windowText, ok := strings.Cut(v, "/")
+	if !ok {
+		return 0, 0, fmt.Errorf("want CALLS/WINDOW, e.g. 10/60s")
+	}
+	calls, err := strconv.Atoi(callsText)
+	if err != nil || calls < 1 {
+		return 0, 0, fmt.Errorf("CALLS must be a positive integer")
+	}
+	window, err := time.ParseDuration(windowText)
+	if err != nil || window <= 0 {
+		return 0, 0, fmt.Errorf("WINDOW must be a positive duration such as 60s or 2s")
+	}
+	return calls, window, nil
+}
+
+// shellQuote quotes a value for a POSIX shell's eval.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,27 @@
+// Package rocketchattest is an in-memory Rocket.Chat server for tests, in the
+// spirit of net/http/httptest.
+//
+// It implements the parts of Rocket.Chat's REST API that manage integrations
+// (incoming and outgoing webhooks) — login, me, /api/info,
+// integrations.create/get/list/update/remove/history and the /hooks receiver —
+// with Rocket.Chat's checks in Rocket.Chat's order, the same HTTP statuses, the
+// same JSON bodies and error strings, and stored documents shaped like
+// Rocket.Chat's. The behaviour follows Rocket.Chat 8.x (request schemas of
+// @rocket.chat/rest-typings 8.8.1); where the real behaviour could not be
+// confirmed, the code says so next to the choice it made.
+//
+// A test starts a server, takes the seeded credentials and points the code
+// under test at URL():
+//
+//	srv := rocketchattest.NewServer()
+//	defer srv.Close()
+//	admin := srv.Admin()
+//	// use srv.URL(), admin.UserID, admin.AuthToken ...
+//
+// Beyond the API, a test can inspect and steer the server: stored documents
+// (Integration, Integrations), messages posted through webhooks (Messages),
+// permissions (SetPermission), per-endpoint request counters (Requests) and
+// injected faults (Fail).
+//
+// The package uses only the standard library.
+package rocketchattest

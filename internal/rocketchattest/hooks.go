@@ -1,0 +1,237 @@
+package rocketchattest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// serveHook is the incoming webhook receiver, /hooks/:integrationId/:token
+// and the legacy /hooks/:integrationId/:userId/:token (spec §3.7), for POST
+// and GET. It needs no credentials: the token in the path is the secret.
+//
+// Scripts are not run: this server cannot execute JavaScript, so an
+// integration's message is posted as if it had no script.
+func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		http.NotFound(w, r)
+		return
+	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/hooks/"), "/")
+	var id, rawToken string
+	switch len(parts) {
+	case 2:
+		id, rawToken = parts[0], parts[1]
+	case 3:
+		id, rawToken = parts[0], parts[2]
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	// One limiter rule per webhook path; the bypass permission does not apply.
+	if s.limiter != nil {
+		d := s.limiter.check("hooks:"+r.URL.Path+strings.ToLower(r.Method), clientIP(r))
+		d.setHeaders(w.Header(), s.now())
+		if !d.allowed {
+			writeFailure(w, tooManyRequests(d.waitSeconds()))
+			return
+		}
+	}
+	token, err := url.PathUnescape(rawToken)
+	if err != nil {
+		token = rawToken
+	}
+	body, bodyFail := hookBody(r)
+
+	s.mu.Lock()
+	status, answer := s.executeHook(id, token, body, bodyFail)
+	s.mu.Unlock()
+	writeJSON(w, status, answer)
+}
+
+// executeHook runs the receiver's checks in Rocket.Chat's order.
+func (s *Server) executeHook(id, token string, body map[string]any, bodyFail string) (int, map[string]any) {
+	doc, ok := s.st.integrations[id]
+	if !ok || doc["token"] != token {
+		// Rocket.Chat's authentication hook throws here, which surfaces as a
+		// 500; the body the framework sends for it was not confirmed.
+		return http.StatusInternalServerError, map[string]any{"success": false, "error": "Internal server error"}
+	}
+	userID, _ := doc["userId"].(string)
+	postAs := s.st.users[userID]
+	if postAs == nil {
+		f := notLoggedIn()
+		return f.status, f.body
+	}
+	if doc["enabled"] != true {
+		return http.StatusServiceUnavailable, map[string]any{"success": false, "error": "Service Unavailable"}
+	}
+	if bodyFail != "" {
+		return http.StatusBadRequest, map[string]any{"success": false, "error": bodyFail}
+	}
+	if len(body) == 0 && doc["scriptEnabled"] != true {
+		return http.StatusOK, map[string]any{"success": true}
+	}
+	override := doc["overrideDestinationChannelEnabled"] == true
+	if (truthy(body["channel"]) || truthy(body["roomId"])) && !override {
+		return http.StatusBadRequest, map[string]any{"success": false, "error": "overriding destination channel is disabled for this integration"}
+	}
+	targets := hookTargets(body, doc)
+	posted := 0
+	for _, target := range targets {
+		if errCode := s.postWebhookMessage(postAs, doc, target, body); errCode != "" {
+			return http.StatusBadRequest, map[string]any{"success": false, "error": errCode}
+		}
+		posted++
+	}
+	if posted == 0 {
+		return http.StatusBadRequest, map[string]any{"success": false, "error": "unknown-error"}
+	}
+	return http.StatusOK, map[string]any{"success": true}
+}
+
+// hookTargets is [].concat(channel || roomId || the integration's channels).
+func hookTargets(body, doc map[string]any) []string {
+	pick := body["channel"]
+	if !truthy(pick) {
+		pick = body["roomId"]
+	}
+	if !truthy(pick) {
+		pick = doc["channel"]
+	}
+	switch v := pick.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// postWebhookMessage is processWebhookMessage for one target; it returns
+// Rocket.Chat's error code when the message cannot be posted there.
+func (s *Server) postWebhookMessage(postAs *user, doc map[string]any, target string, body map[string]any) string {
+	if target == "" {
+		return "invalid-channel"
+	}
+	var rm *room
+	directTo := ""
+	switch target[0] {
+	case '#':
+		rm = s.st.roomByIDOrName(target[1:])
+	case '@':
+		other := s.st.userByIDOrUsername(target[1:])
+		if other == nil {
+			return "invalid-channel"
+		}
+		rm = s.directRoom(postAs, other)
+		directTo = other.username
+	default:
+		rm = s.st.roomByIDOrName(target)
+	}
+	if rm == nil {
+		return "invalid-channel"
+	}
+	if !rm.members[postAs.id] {
+		if rm.typ != "c" {
+			return "error-not-allowed"
+		}
+		rm.members[postAs.id] = true // posting into a public channel joins it
+	}
+	text, _ := firstNonNil(nonEmpty(body["text"]), nonEmpty(body["msg"]), "").(string)
+	msg := Message{
+		ID:            meteorID(),
+		RoomID:        rm.id,
+		DirectTo:      directTo,
+		Text:          strings.TrimSpace(text),
+		Alias:         pickString(body["username"], body["alias"], doc["alias"]),
+		Emoji:         pickString(body["emoji"], doc["emoji"]),
+		Avatar:        pickString(body["icon_url"], body["avatar"], doc["avatar"]),
+		User:          map[string]any{"_id": postAs.id, "username": postAs.username},
+		IntegrationID: doc["_id"].(string),
+		Timestamp:     s.now(),
+	}
+	if atts, ok := body["attachments"].([]any); ok {
+		msg.Attachments = atts
+	}
+	s.st.messages = append(s.st.messages, msg)
+	return ""
+}
+
+// directRoom finds or creates the direct-message room of two users; its _id
+// is the two user ids sorted and joined, as Rocket.Chat makes it.
+func (s *Server) directRoom(a, b *user) *room {
+	ids := []string{a.id, b.id}
+	if ids[1] < ids[0] {
+		ids[0], ids[1] = ids[1], ids[0]
+	}
+	id := ids[0] + ids[1]
+	if r, ok := s.st.rooms[id]; ok {
+		return r
+	}
+	r := &room{id: id, typ: "d", members: map[string]bool{a.id: true, b.id: true}}
+	s.st.rooms[id] = r
+	return r
+}
+
+func nonEmpty(v any) any {
+	if s, ok := v.(string); ok && s != "" {
+		return s
+	}
+	return nil
+}
+
+func pickString(vs ...any) string {
+	for _, v := range vs {
+		if s, ok := v.(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// hookBody reads what the receiver accepts: JSON (also without a content
+// type), or a form with a single payload=<json> field. A GET has no body.
+func hookBody(r *http.Request) (map[string]any, string) {
+	if r.Method == http.MethodGet {
+		return map[string]any{}, ""
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+	if err != nil {
+		return map[string]any{}, ""
+	}
+	if r.Header.Get("Content-Type") == "application/x-www-form-urlencoded" {
+		form, err := url.ParseQuery(string(data))
+		if err == nil && len(form) == 1 {
+			raw := form.Get("payload")
+			if raw == "" {
+				raw = string(data)
+			}
+			var v any
+			if err := json.Unmarshal([]byte(raw), &v); err != nil {
+				return nil, err.Error()
+			}
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil, "Integration payload must be a JSON object, not an array or primitive"
+			}
+			return m, ""
+		}
+	}
+	var v any
+	if len(strings.TrimSpace(string(data))) == 0 || json.Unmarshal(data, &v) != nil {
+		return map[string]any{}, ""
+	}
+	if m, ok := v.(map[string]any); ok {
+		return m, ""
+	}
+	return map[string]any{}, ""
+}
