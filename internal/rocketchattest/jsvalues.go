@@ -32,7 +32,7 @@ func stringValue(v any) (string, bool) {
 	return s, ok
 }
 
-// isBlankString is `!x || x.trim() === ''` for a value that must be a string.
+// isBlankString is `!x || x.trim() === ”` for a value that must be a string.
 func isBlankString(v any) bool {
 	s, ok := v.(string)
 	return !ok || strings.TrimSpace(s) == ""

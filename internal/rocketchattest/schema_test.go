@@ -20,11 +20,12 @@ type goldenFile struct {
 	AJV         string                  `json:"ajv"`
 	RestTypings string                  `json:"restTypings"`
 	Schemas     map[string]goldenSchema `json:"schemas"`
+	Probes      map[string]goldenSchema `json:"probes"`
 	Cases       []goldenCase            `json:"cases"`
 }
 
 type goldenSchema struct {
-	Module   string          `json:"module"`
+	Module   string          `json:"module"` // empty for probes
 	Instance string          `json:"instance"` // "ajv" (bodies) or "ajvQuery" (queries)
 	Schema   json.RawMessage `json:"schema"`
 }
@@ -47,6 +48,36 @@ var goldenSchemas = map[string]*schema{
 	"history": integrationHistoryQuery,
 }
 
+// probeSchemas mirror the probe schemas in testdata/ajv/cases.mjs. They reach
+// coercion rules that the integration schemas do not use.
+var probeSchemas = map[string]*schema{
+	"probe-body": withCoercion(coerceScalars, objectOf(nil, nil,
+		schemaProp("n", ofType("number", nullableFalse)),
+		schemaProp("b", ofType("boolean", nullableFalse)),
+		schemaProp("s", ofType("string", nullableFalse)),
+		schemaProp("u", &schema{types: []string{"string", "boolean"}, unionType: true}),
+		schemaProp("un", &schema{types: []string{"boolean", "number"}, unionType: true, nullable: true}),
+		schemaProp("a", &schema{types: []string{"array"}, items: ofType("number", nullableFalse)}),
+		schemaProp("o", objectOf(nil, nil, schemaProp("x", ofType("boolean", nullableFalse)))),
+	)),
+	"probe-query": withCoercion(coerceArrays, objectOf(nil, nil,
+		schemaProp("a", nonEmptyStringArray(nullableFalse)),
+		schemaProp("an", &schema{types: []string{"array"}, nullable: true, items: ofType("number", nullableFalse)}),
+		schemaProp("n", ofType("number", nullableFalse)),
+		schemaProp("b", ofType("boolean", nullableFalse)),
+		schemaProp("u", &schema{types: []string{"number", "boolean"}, unionType: true}),
+		schemaProp("ua", &schema{types: []string{"array", "string"}, unionType: true}),
+	)),
+}
+
+func lookupSchema(name string) (*schema, bool) {
+	if s, ok := goldenSchemas[name]; ok {
+		return s, true
+	}
+	s, ok := probeSchemas[name]
+	return s, ok
+}
+
 func loadGolden(t *testing.T) *goldenFile {
 	t.Helper()
 	raw, err := os.ReadFile(goldenPath)
@@ -67,7 +98,7 @@ func TestSchemaMatchesAJV(t *testing.T) {
 	g := loadGolden(t)
 	for _, c := range g.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			s, ok := goldenSchemas[c.Schema]
+			s, ok := lookupSchema(c.Schema)
 			if !ok {
 				t.Fatalf("unknown schema %q", c.Schema)
 			}
@@ -136,15 +167,24 @@ func coercedJSON(t *testing.T, v any) []byte {
 }
 
 // TestSchemasTranscribed checks the Go schemas against the schema objects
-// gen.mjs read from @rocket.chat/rest-typings, property order included.
+// gen.mjs read from @rocket.chat/rest-typings (and the probes against
+// cases.mjs), property order included.
 func TestSchemasTranscribed(t *testing.T) {
 	g := loadGolden(t)
-	if len(g.Schemas) != len(goldenSchemas) {
-		t.Errorf("golden has %d schemas, Go has %d", len(g.Schemas), len(goldenSchemas))
+	if len(g.Schemas) != len(goldenSchemas) || len(g.Probes) != len(probeSchemas) {
+		t.Errorf("golden has %d schemas and %d probes, Go has %d and %d", len(g.Schemas), len(g.Probes), len(goldenSchemas), len(probeSchemas))
 	}
+	all := map[string]goldenSchema{}
 	for name, gs := range g.Schemas {
+		all[name] = gs
+	}
+	for name, gs := range g.Probes {
+		gs.Module = name
+		all[name] = gs
+	}
+	for name, gs := range all {
 		t.Run(name, func(t *testing.T) {
-			s, ok := goldenSchemas[name]
+			s, ok := lookupSchema(name)
 			if !ok {
 				t.Fatalf("no Go schema for %s (%s)", name, gs.Module)
 			}

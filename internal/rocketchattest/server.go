@@ -354,4 +354,3 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		applyFault(w, fault)
 	}
 }
-

@@ -7,13 +7,13 @@ import (
 
 // Permission names used by the integration endpoints (Rocket.Chat's permissions.ts).
 const (
-	PermManageIncoming    = "manage-incoming-integrations"
-	PermManageOwnIncoming = "manage-own-incoming-integrations"
-	PermManageOutgoing    = "manage-outgoing-integrations"
-	PermManageOwnOutgoing = "manage-own-outgoing-integrations"
-	PermBypassRateLimit   = "api-bypass-rate-limit"
+	PermManageIncoming     = "manage-incoming-integrations"
+	PermManageOwnIncoming  = "manage-own-incoming-integrations"
+	PermManageOutgoing     = "manage-outgoing-integrations"
+	PermManageOwnOutgoing  = "manage-own-outgoing-integrations"
+	PermBypassRateLimit    = "api-bypass-rate-limit"
 	PermMessageImpersonate = "message-impersonate"
-	PermViewStatistics    = "view-statistics"
+	PermViewStatistics     = "view-statistics"
 )
 
 // Usernames and rooms of the seeded data.
