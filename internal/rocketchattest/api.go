@@ -224,7 +224,7 @@ func queryParams(r *http.Request) map[string]any {
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	data, err := json.Marshal(body)
+	data, err := json.Marshal(jsonSafe(body))
 	if err != nil {
 		status, data = http.StatusInternalServerError, []byte(`{"success":false,"error":"Internal server error"}`)
 	}

@@ -63,29 +63,6 @@ func toAnySlice(ss []string) []any {
 	return out
 }
 
-// numberToJSString is JavaScript's String(n) for a double.
-func numberToJSString(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		return "0"
-	}
-	abs := math.Abs(f)
-	if abs >= 1e21 || abs < 1e-6 {
-		s := strconv.FormatFloat(f, 'e', -1, 64) // e.g. 1e+21, 5e-07
-		mant, exp, _ := strings.Cut(s, "e")
-		sign := exp[0]
-		digits := strings.TrimLeft(exp[1:], "0")
-		return mant + "e" + string(sign) + digits
-	}
-	return strconv.FormatFloat(f, 'f', -1, 64)
-}
-
 // parseIntJS is JavaScript's parseInt(String(v)): leading whitespace, an
 // optional sign, then the longest run of decimal digits; ok is false for NaN.
 func parseIntJS(v any) (int, bool) {
@@ -94,7 +71,7 @@ func parseIntJS(v any) (int, bool) {
 	case string:
 		s = x
 	case float64:
-		s = numberToJSString(x)
+		s = jsNumberToString(x)
 	case bool:
 		s = strconv.FormatBool(x)
 	default:
@@ -154,6 +131,36 @@ func removeEmpty(doc map[string]any) map[string]any {
 		}
 	}
 	return doc
+}
+
+// jsonSafe replaces what JSON.stringify writes differently from
+// encoding/json: NaN and ±Infinity become null, -0 becomes 0. AJV's number
+// coercion can produce them ("Infinity" → Infinity).
+func jsonSafe(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil
+		}
+		if x == 0 {
+			return float64(0)
+		}
+		return x
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = jsonSafe(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = jsonSafe(e)
+		}
+		return out
+	default:
+		return x
+	}
 }
 
 func deepCopy(v any) any {

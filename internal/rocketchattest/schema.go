@@ -74,12 +74,6 @@ func (s *schema) validate(data any) (any, []string) {
 	return out, v.errors
 }
 
-// invalidParamsMessage joins AJV messages the way Rocket.Chat's legacy REST
-// wrapper does: "m1\n m2 [invalid-params]".
-func invalidParamsMessage(msgs []string) string {
-	return strings.Join(msgs, "\n ") + " [invalid-params]"
-}
-
 type validation struct {
 	coerce coercion
 	errors []string
@@ -445,12 +439,15 @@ func isJSDecimalLiteral(s string) bool {
 }
 
 // Schema constructors, named after the keyword combinations the integration
-// schemas use. "nullable: false" is AJV's default and is left out.
+// schemas use. For AJV "nullable: false" is the same as no nullable at all.
 
 func ofType(t string, nullable bool) *schema {
 	return &schema{types: []string{t}, nullable: nullable}
 }
 
+// stringMatching is a string with a pattern. AJV compiles patterns as
+// JavaScript RegExps with the "u" flag; the patterns used here are plain
+// text, on which RE2 agrees.
 func stringMatching(pattern string) *schema {
 	return &schema{types: []string{"string"}, pattern: pattern, patternRE: regexp.MustCompile(pattern)}
 }

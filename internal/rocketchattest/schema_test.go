@@ -25,7 +25,7 @@ type goldenFile struct {
 }
 
 type goldenSchema struct {
-	Module   string          `json:"module"` // empty for probes
+	Module   string          `json:"module"`   // empty for probes
 	Instance string          `json:"instance"` // "ajv" (bodies) or "ajvQuery" (queries)
 	Schema   json.RawMessage `json:"schema"`
 }
@@ -441,13 +441,5 @@ func TestJSStringToNumber(t *testing.T) {
 		if !(got == tc.want || math.IsNaN(got) && math.IsNaN(tc.want)) {
 			t.Errorf("jsStringToNumber(%q) = %v, want %v", tc.in, got, tc.want)
 		}
-	}
-}
-
-func TestInvalidParamsMessage(t *testing.T) {
-	msgs := []string{"must have required property 'type'", "must have required property 'type'", "must match exactly one schema in oneOf"}
-	want := "must have required property 'type'\n must have required property 'type'\n must match exactly one schema in oneOf [invalid-params]"
-	if got := invalidParamsMessage(msgs); got != want {
-		t.Errorf("invalidParamsMessage = %q, want %q", got, want)
 	}
 }
