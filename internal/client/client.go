@@ -1,0 +1,281 @@
+// Package client talks to Rocket.Chat's REST API: authentication, server
+// information and the integrations.* endpoints (incoming and outgoing
+// webhooks).
+//
+// A Client is safe for concurrent use. It logs in once when it uses a
+// username and password, paces its calls to Rocket.Chat's rate limiter,
+// retries calls that can safely be repeated, never repeats a create whose
+// request may have reached the server, and keeps every secret out of its
+// errors and log lines.
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultUserAgent is sent when Config.UserAgent is empty.
+const DefaultUserAgent = "terraform-provider-rocketchat"
+
+// Defaults of Config and RetryPolicy.
+const (
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultMaxAttempts    = 5
+	DefaultMinBackoff     = 500 * time.Millisecond
+	DefaultMaxBackoff     = 30 * time.Second
+	DefaultMaxElapsed     = 5 * time.Minute
+)
+
+// Config configures a Client. Exactly one way to authenticate must be given:
+// UserID with AuthToken (a login or personal access token), or Username with
+// Password.
+type Config struct {
+	// URL is the server's base URL, e.g. https://chat.example.com. A path
+	// prefix is kept; a trailing slash is tolerated.
+	URL string
+
+	UserID    string
+	AuthToken string
+
+	// Username and Password make the client log in via POST /api/v1/login
+	// and keep the token it receives.
+	Username string
+	Password string
+
+	// HTTPClient is optional. Its redirect policy is replaced: redirects are
+	// never followed, so the credentials headers cannot travel to another
+	// host.
+	HTTPClient *http.Client
+
+	// UserAgent defaults to DefaultUserAgent.
+	UserAgent string
+
+	// RequestTimeout bounds one attempt of a call; default 30s.
+	RequestTimeout time.Duration
+
+	Retry RetryPolicy
+
+	// Logger receives secret-free log lines; nil means no logging.
+	Logger Logger
+}
+
+// RetryPolicy bounds how a call is repeated after a failure that allows it.
+// Zero fields take the defaults.
+type RetryPolicy struct {
+	// MaxAttempts is the number of attempts of one call, the first included,
+	// counting attempts that failed with a 5xx or a connection error; default
+	// 5. Answers of the rate limiter (429) are not counted: the server said
+	// when to come back.
+	MaxAttempts int
+	// MinBackoff is the shortest wait before a retry; default 500ms.
+	MinBackoff time.Duration
+	// MaxBackoff caps the exponential backoff; default 30s.
+	MaxBackoff time.Duration
+	// MaxElapsed bounds the whole call, attempts and waits included; default 5m.
+	MaxElapsed time.Duration
+}
+
+// Logger receives structured, secret-free log lines. Fields never hold
+// bodies, headers, tokens or passwords.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Info(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Client is a Rocket.Chat REST client. Create it with New.
+type Client struct {
+	baseURL    string
+	userAgent  string
+	timeout    time.Duration
+	retry      RetryPolicy
+	log        Logger
+	httpClient *http.Client
+
+	// Token authentication, fixed for the client's life.
+	fixedUserID, fixedToken string
+	// Password authentication.
+	username, password string
+
+	authMu     sync.Mutex
+	userID     string
+	token      string
+	tokenGen   uint64
+	loginCall  *loginFlight
+	lastResult *LoginResult
+
+	secrets *secretSet
+	limits  *rateLimits
+
+	// Replaceable in tests so that waits take no time.
+	now    func() time.Time
+	sleep  func(ctx context.Context, d time.Duration) error
+	jitter func(max time.Duration) time.Duration
+}
+
+// New checks cfg and returns a Client. It does not contact the server.
+func New(cfg Config) (*Client, error) {
+	base, err := normalizeURL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	tokenAuth := cfg.UserID != "" || cfg.AuthToken != ""
+	passwordAuth := cfg.Username != "" || cfg.Password != ""
+	switch {
+	case tokenAuth && passwordAuth:
+		return nil, errors.New("configure either a user ID with an auth token, or a username with a password, not both")
+	case !tokenAuth && !passwordAuth:
+		return nil, errors.New("no credentials: configure a user ID with an auth token (or personal access token), or a username with a password")
+	case tokenAuth && cfg.UserID == "":
+		return nil, errors.New("an auth token needs the user ID it belongs to")
+	case tokenAuth && cfg.AuthToken == "":
+		return nil, errors.New("a user ID needs an auth token")
+	case passwordAuth && cfg.Username == "":
+		return nil, errors.New("a password needs a username")
+	case passwordAuth && cfg.Password == "":
+		return nil, errors.New("a username needs a password")
+	}
+
+	c := &Client{
+		baseURL:     base,
+		userAgent:   cfg.UserAgent,
+		timeout:     cfg.RequestTimeout,
+		retry:       cfg.Retry,
+		log:         cfg.Logger,
+		fixedUserID: cfg.UserID,
+		fixedToken:  cfg.AuthToken,
+		username:    cfg.Username,
+		password:    cfg.Password,
+		secrets:     newSecretSet(),
+		limits:      newRateLimits(),
+		now:         time.Now,
+		sleep:       sleepContext,
+		jitter:      randomDuration,
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent
+	}
+	if c.timeout <= 0 {
+		c.timeout = DefaultRequestTimeout
+	}
+	if c.retry.MaxAttempts <= 0 {
+		c.retry.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.retry.MinBackoff <= 0 {
+		c.retry.MinBackoff = DefaultMinBackoff
+	}
+	if c.retry.MaxBackoff <= 0 {
+		c.retry.MaxBackoff = DefaultMaxBackoff
+	}
+	if c.retry.MaxBackoff < c.retry.MinBackoff {
+		c.retry.MaxBackoff = c.retry.MinBackoff
+	}
+	if c.retry.MaxElapsed <= 0 {
+		c.retry.MaxElapsed = DefaultMaxElapsed
+	}
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		copied := *cfg.HTTPClient
+		hc = &copied
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.httpClient = hc
+	c.secrets.add(cfg.AuthToken, cfg.Password)
+	return c, nil
+}
+
+// normalizeURL checks that raw is an absolute http(s) URL and returns it
+// without a trailing slash.
+func normalizeURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", errors.New("the Rocket.Chat server URL is empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("the Rocket.Chat server URL %q is not a valid URL: %w", raw, err)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("the Rocket.Chat server URL %q must start with http:// or https://", raw)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("the Rocket.Chat server URL %q has no host", raw)
+	}
+	if u.User != nil {
+		// Never echo the URL: its user info may hold a password.
+		return "", errors.New("the Rocket.Chat server URL must not contain user info (user:password@); configure the credentials separately")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", fmt.Errorf("the Rocket.Chat server URL %q must not have a query or a fragment", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u.String(), nil
+}
+
+// URL is the server's base URL without a trailing slash.
+func (c *Client) URL() string { return c.baseURL }
+
+// WebhookURL is the address of an incoming integration: <URL>/hooks/<id>/<token>.
+func (c *Client) WebhookURL(id, token string) string {
+	return c.baseURL + "/hooks/" + url.PathEscape(id) + "/" + url.PathEscape(token)
+}
+
+// UserID is the id of the user the client acts as: the configured one with
+// token authentication, the logged-in one with password authentication
+// (empty before the first login).
+func (c *Client) UserID() string {
+	if c.fixedToken != "" {
+		return c.fixedUserID
+	}
+	c.authMu.Lock()
+	defer c.authMu.Unlock()
+	return c.userID
+}
+
+func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
+	if c.log != nil {
+		c.log.Debug(ctx, msg, fields)
+	}
+}
+
+func (c *Client) info(ctx context.Context, msg string, fields map[string]any) {
+	if c.log != nil {
+		c.log.Info(ctx, msg, fields)
+	}
+}
+
+func (c *Client) warn(ctx context.Context, msg string, fields map[string]any) {
+	if c.log != nil {
+		c.log.Warn(ctx, msg, fields)
+	}
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func randomDuration(max time.Duration) time.Duration {
+	if max <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(max) + 1))
+}

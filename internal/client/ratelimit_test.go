@@ -1,0 +1,313 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const serverDate = "Sat, 01 Mar 2025 12:00:00 GMT"
+
+var serverTime = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func tooMany(seconds int) string {
+	return `{"success":false,"error":"Error, too many requests. Please slow down. You must wait ` + strconv.Itoa(seconds) +
+		` seconds before trying this endpoint again. [error-too-many-requests]"}`
+}
+
+func epochMS(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
+
+func TestTooManyRequestsWait(t *testing.T) {
+	clientNow := serverTime.Add(-17 * time.Second) // the client's clock is off
+	tests := []struct {
+		name    string
+		headers []string
+		body    string
+		now     time.Time // the client's clock; clientNow when zero
+		want    time.Duration
+	}{
+		{
+			name:    "reset relative to the server's Date, agreeing with the body",
+			headers: []string{"Date", serverDate, "X-RateLimit-Reset", epochMS(serverTime.Add(2500 * time.Millisecond))},
+			body:    tooMany(3),
+			want:    2500*time.Millisecond + rateLimitMargin,
+		},
+		{
+			name:    "clocks that agree: the precise local clock is used",
+			headers: []string{"Date", serverDate, "X-RateLimit-Reset", epochMS(clientNow.Add(17*time.Second + 2200*time.Millisecond))},
+			now:     clientNow.Add(17*time.Second + 300*time.Millisecond),
+			want:    1900*time.Millisecond + rateLimitMargin,
+		},
+		{
+			name:    "reset without Date uses the client clock",
+			headers: []string{"X-RateLimit-Reset", epochMS(clientNow.Add(4 * time.Second))},
+			want:    4*time.Second + rateLimitMargin,
+		},
+		{
+			name:    "reset in the past (clock skew): the body's seconds win",
+			headers: []string{"X-RateLimit-Reset", epochMS(clientNow.Add(-time.Hour))},
+			body:    tooMany(3),
+			want:    3*time.Second + rateLimitMargin,
+		},
+		{
+			name:    "reset far in the future (clock skew): the body's seconds win",
+			headers: []string{"X-RateLimit-Reset", epochMS(clientNow.Add(time.Hour))},
+			body:    tooMany(3),
+			want:    3*time.Second + rateLimitMargin,
+		},
+		{
+			name: "body only",
+			body: tooMany(42),
+			want: 42*time.Second + rateLimitMargin,
+		},
+		{
+			name:    "Retry-After seconds",
+			headers: []string{"Retry-After", "5"},
+			want:    5*time.Second + rateLimitMargin,
+		},
+		{
+			name:    "Retry-After date",
+			headers: []string{"Date", serverDate, "Retry-After", serverTime.Add(8 * time.Second).Format(http.TimeFormat)},
+			want:    8*time.Second + rateLimitMargin,
+		},
+		{
+			name:    "implausible reset alone is ignored",
+			headers: []string{"X-RateLimit-Reset", epochMS(clientNow.Add(48 * time.Hour))},
+			want:    -1,
+		},
+		{
+			name:    "reset in epoch seconds",
+			headers: []string{"Date", serverDate, "X-RateLimit-Reset", strconv.FormatInt(serverTime.Add(6*time.Second).Unix(), 10)},
+			want:    6*time.Second + rateLimitMargin,
+		},
+		{name: "no hint", want: -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			for i := 0; i+1 < len(tt.headers); i += 2 {
+				h.Set(tt.headers[i], tt.headers[i+1])
+			}
+			now := clientNow
+			if !tt.now.IsZero() {
+				now = tt.now
+			}
+			got, ok := tooManyRequestsWait(h, []byte(tt.body), now)
+			if tt.want < 0 {
+				if ok {
+					t.Errorf("wait %s, want no hint", got)
+				}
+				return
+			}
+			if !ok || got != tt.want {
+				t.Errorf("wait %s (%v), want %s", got, ok, tt.want)
+			}
+		})
+	}
+}
+
+func TestRateLimitedCallWaitsAndRetries(t *testing.T) {
+	srv := newScripted(t,
+		reply(429, tooMany(3), "Date", serverDate, "X-RateLimit-Limit", "10", "X-RateLimit-Remaining", "0",
+			"X-RateLimit-Reset", epochMS(serverTime.Add(2500*time.Millisecond))),
+		reply(200, okGet))
+	env := newTestClient(t, srv.URL)
+	if _, err := env.c.GetIntegration(context.Background(), "i1"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := env.clock.waits(), []time.Duration{2500*time.Millisecond + rateLimitMargin}; !reflect.DeepEqual(got, want) {
+		t.Errorf("waits %v, want %v", got, want)
+	}
+	if srv.count() != 2 {
+		t.Errorf("%d requests", srv.count())
+	}
+	if !strings.Contains(env.log.text(), "INFO rate limit of 10 calls reached for GET /api/v1/integrations.get; waiting 2.6s until the window resets") {
+		t.Errorf("log:\n%s", env.log.text())
+	}
+}
+
+func TestRateLimitBodySecondsWithoutHeaders(t *testing.T) {
+	srv := newScripted(t, reply(429, tooMany(7)), reply(429, tooMany(1)), reply(200, okGet))
+	env := newTestClient(t, srv.URL, func(c *Config) { c.Retry.MaxAttempts = 1 }) // 429s do not use up attempts
+	if _, err := env.c.GetIntegration(context.Background(), "i1"); err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Duration{7*time.Second + rateLimitMargin, time.Second + rateLimitMargin}
+	if got := env.clock.waits(); !reflect.DeepEqual(got, want) {
+		t.Errorf("waits %v, want %v", got, want)
+	}
+}
+
+func TestHintless429UsesBackoff(t *testing.T) {
+	srv := newScripted(t, reply(429, `{"success":false,"error":"slow down"}`), reply(429, `{}`), reply(200, okGet))
+	env := newTestClient(t, srv.URL)
+	if _, err := env.c.GetIntegration(context.Background(), "i1"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := env.clock.waits(), []time.Duration{500 * time.Millisecond, time.Second}; !reflect.DeepEqual(got, want) {
+		t.Errorf("waits %v, want %v", got, want)
+	}
+}
+
+func TestRateLimitLongerThanMaxElapsed(t *testing.T) {
+	srv := newScripted(t, reply(429, tooMany(600)))
+	env := newTestClient(t, srv.URL, func(c *Config) { c.Retry.MaxElapsed = time.Minute })
+	_, err := env.c.GetIntegration(context.Background(), "i1")
+	mustErr(t, err)
+	if !IsRateLimited(err) || srv.count() != 1 || len(env.clock.waits()) != 0 {
+		t.Errorf("err %v after %d requests and waits %v", err, srv.count(), env.clock.waits())
+	}
+	if !strings.Contains(err.Error(), "[error-too-many-requests]") || !strings.Contains(err.Error(), "later than RetryPolicy.MaxElapsed allows") {
+		t.Errorf("err = %v", err)
+	}
+
+	// The next call is held back without being sent, and fails at once too.
+	_, err = env.c.GetIntegration(context.Background(), "i1")
+	mustErr(t, err)
+	if !IsRateLimited(err) || srv.count() != 1 {
+		t.Errorf("err %v after %d requests", err, srv.count())
+	}
+}
+
+func TestProactivePacing(t *testing.T) {
+	exhausted := reply(200, okGet, "Date", serverDate, "X-RateLimit-Limit", "10", "X-RateLimit-Remaining", "0",
+		"X-RateLimit-Reset", epochMS(serverTime.Add(30*time.Second)))
+	srv := newScripted(t, exhausted, reply(200, meBody), reply(200, okGet))
+	env := newTestClient(t, srv.URL)
+	ctx := context.Background()
+	if _, err := env.c.GetIntegration(ctx, "i1"); err != nil {
+		t.Fatal(err)
+	}
+	// Another endpoint has its own window.
+	if _, err := env.c.Me(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(env.clock.waits()) != 0 {
+		t.Fatalf("waited for another endpoint: %v", env.clock.waits())
+	}
+	// The same endpoint waits for the window instead of running into a 429.
+	if _, err := env.c.GetIntegration(ctx, "i2"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := env.clock.waits(), []time.Duration{30*time.Second + rateLimitMargin}; !reflect.DeepEqual(got, want) {
+		t.Errorf("waits %v, want %v", got, want)
+	}
+	if srv.count() != 3 {
+		t.Errorf("%d requests", srv.count())
+	}
+	if !strings.Contains(env.log.text(), "INFO rate limit of 10 calls reached for GET /api/v1/integrations.get; waiting 30.1s until the window resets") {
+		t.Errorf("log:\n%s", env.log.text())
+	}
+}
+
+func TestNoPacingWhileCallsRemain(t *testing.T) {
+	srv := newScripted(t, reply(200, okGet, "Date", serverDate, "X-RateLimit-Limit", "10", "X-RateLimit-Remaining", "1",
+		"X-RateLimit-Reset", epochMS(serverTime.Add(30*time.Second))))
+	env := newTestClient(t, srv.URL)
+	for range 3 {
+		if _, err := env.c.GetIntegration(context.Background(), "i1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(env.clock.waits()) != 0 {
+		t.Errorf("waits %v", env.clock.waits())
+	}
+}
+
+func TestPacingHoldsConcurrentCalls(t *testing.T) {
+	var mu sync.Mutex
+	var resetAt time.Time
+	var early []time.Time
+	first := true
+	handler := func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		if first {
+			first = false
+			resetAt = now.Add(300 * time.Millisecond)
+			reply(200, okGet, "Date", "", "X-RateLimit-Limit", "10", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", epochMS(resetAt))(w, r)
+			return
+		}
+		if now.Before(resetAt) {
+			early = append(early, now)
+		}
+		reply(200, okGet)(w, r)
+	}
+	srv := newScripted(t, handler)
+	c, err := New(Config{URL: srv.URL, UserID: testUserID, AuthToken: testAuthToken}) // real clock
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.GetIntegration(ctx, "i0"); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.GetIntegration(ctx, "i1"); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if len(early) != 0 || srv.count() != 11 {
+		t.Errorf("%d calls sent before the window reset; %d requests", len(early), srv.count())
+	}
+}
+
+func TestCancelDuringRateLimitWait(t *testing.T) {
+	srv := newScripted(t, reply(429, tooMany(60)))
+	c, err := New(Config{URL: srv.URL, UserID: testUserID, AuthToken: testAuthToken}) // real sleeps
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err = c.CreateIntegration(ctx, incomingReq)
+	elapsed := time.Since(start)
+	mustErr(t, err)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if IsOutcomeUnknown(err) {
+		t.Errorf("a create refused by the rate limiter is not of unknown outcome: %v", err)
+	}
+	if elapsed > time.Second {
+		t.Errorf("returned after %s", elapsed)
+	}
+
+	// A call held back by pacing returns promptly too.
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel2()
+	start = time.Now()
+	_, err = c.CreateIntegration(ctx2, incomingReq)
+	if !errors.Is(mustErr(t, err), context.DeadlineExceeded) || time.Since(start) > time.Second || srv.count() != 1 {
+		t.Errorf("err %v after %s and %d requests", err, time.Since(start), srv.count())
+	}
+}
+
+func TestCancelDuringBackoff(t *testing.T) {
+	srv := newScripted(t, reply(503, `{}`))
+	c, err := New(Config{URL: srv.URL, UserID: testUserID, AuthToken: testAuthToken, Retry: RetryPolicy{MinBackoff: 10 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err = c.GetIntegration(ctx, "i1")
+	if !errors.Is(mustErr(t, err), context.Canceled) || time.Since(start) > time.Second {
+		t.Errorf("err %v after %s", err, time.Since(start))
+	}
+}
