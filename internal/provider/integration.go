@@ -1,0 +1,339 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
+)
+
+// integrationModel holds the attributes both kinds of integration share.
+// Both directions of the mapping for them live in this file.
+type integrationModel struct {
+	ID            types.String `tfsdk:"id"`
+	Name          types.String `tfsdk:"name"`
+	Enabled       types.Bool   `tfsdk:"enabled"`
+	Username      types.String `tfsdk:"username"`
+	Channels      types.List   `tfsdk:"channels"`
+	Alias         types.String `tfsdk:"alias"`
+	Avatar        types.String `tfsdk:"avatar"`
+	Emoji         types.String `tfsdk:"emoji"`
+	ScriptEnabled types.Bool   `tfsdk:"script_enabled"`
+	Script        types.String `tfsdk:"script"`
+	ScriptEngine  types.String `tfsdk:"script_engine"`
+	SkipTranspile types.Bool   `tfsdk:"skip_transpile"`
+	ScriptError   types.String `tfsdk:"script_error"`
+	UserID        types.String `tfsdk:"user_id"`
+	CreatedAt     types.String `tfsdk:"created_at"`
+	CreatedBy     types.String `tfsdk:"created_by"`
+}
+
+// commonAttributes returns the schema attributes both kinds share; channels
+// differ in which targets they accept and whether they are required.
+func commonAttributes(kind client.IntegrationType, channels schema.ListAttribute) map[string]schema.Attribute {
+	word := kindWord(kind)
+	return map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			MarkdownDescription: "Rocket.Chat's ID of the integration (24 hexadecimal characters). Import takes this ID.",
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"name": schema.StringAttribute{
+			MarkdownDescription: "Name of the integration, as shown under Administration → Integrations.",
+			Required:            true,
+			Validators:          []validator.String{notBlank()},
+		},
+		"enabled": schema.BoolAttribute{
+			MarkdownDescription: "Whether the integration is active. Defaults to `true`.",
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(true),
+		},
+		"username": schema.StringAttribute{
+			MarkdownDescription: "Username of the user the integration posts as, without `@` — e.g. `rocket.cat`. " +
+				"The user must exist. Rocket.Chat gives it the `bot` role.",
+			Required:   true,
+			Validators: []validator.String{postAsUsername()},
+		},
+		"channels": channels,
+		"alias": schema.StringAttribute{
+			MarkdownDescription: "Name shown instead of the user's name on the messages the integration posts.",
+			Optional:            true,
+			Validators:          []validator.String{trimmed()},
+		},
+		"avatar": schema.StringAttribute{
+			MarkdownDescription: "URL of an image shown instead of the user's avatar on the messages the integration posts.",
+			Optional:            true,
+			Validators:          []validator.String{absoluteURL()},
+		},
+		"emoji": schema.StringAttribute{
+			MarkdownDescription: "Emoji shown instead of the user's avatar, written between colons, e.g. `:ghost:`.",
+			Optional:            true,
+			Validators:          []validator.String{emojiName()},
+		},
+		"script_enabled": schema.BoolAttribute{
+			MarkdownDescription: "Whether Rocket.Chat runs `script` for this integration. Defaults to `false`.",
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(false),
+		},
+		"script": schema.StringAttribute{
+			MarkdownDescription: "JavaScript run by Rocket.Chat for each " + map[string]string{
+				"incoming": "request the webhook receives (a `class Script` with `process_incoming_request`)",
+				"outgoing": "event the integration handles (a `class Script` with `prepare_outgoing_request` and `process_outgoing_response`)",
+			}[word] + ". Rocket.Chat compiles it when `script_enabled` is `true`; a script that does not compile is " +
+				"still saved, and the provider then shows Rocket.Chat's compile error as a warning and in `script_error`.",
+			Optional:   true,
+			Validators: []validator.String{notBlank()},
+		},
+		"script_engine": schema.StringAttribute{
+			MarkdownDescription: "Engine that runs the script. Rocket.Chat 7 and later only offer `isolated-vm`, the default.",
+			Optional:            true,
+			Computed:            true,
+			Validators:          []validator.String{stringvalidator.OneOf("isolated-vm")},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"skip_transpile": schema.BoolAttribute{
+			MarkdownDescription: "Run the script as written instead of transpiling it with Babel first. Needs Rocket.Chat " +
+				"8.4 or later; leave it unset for older servers.",
+			Optional: true,
+		},
+		"script_error": schema.StringAttribute{
+			MarkdownDescription: "Rocket.Chat's compile error for `script` (e.g. `SyntaxError: Unexpected token (3:1)`), " +
+				"or null when the script compiled or is not enabled.",
+			Computed:      true,
+			PlanModifiers: []planmodifier.String{stateUnlessChanged("script", "script_enabled", "skip_transpile", "script_engine")},
+		},
+		"user_id": schema.StringAttribute{
+			MarkdownDescription: "ID of the user named by `username`.",
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stateUnlessChanged("username")},
+		},
+		"created_at": schema.StringAttribute{
+			MarkdownDescription: "When the integration was created (RFC 3339).",
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"created_by": schema.StringAttribute{
+			MarkdownDescription: "Username of the user who created the integration.",
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+	}
+}
+
+// channelsAttribute is the list form of Rocket.Chat's comma-separated channel field.
+func channelsAttribute(description string, required, allowScoped bool) schema.ListAttribute {
+	return schema.ListAttribute{
+		MarkdownDescription: description,
+		ElementType:         types.StringType,
+		Required:            required,
+		Optional:            !required,
+		Validators: []validator.List{
+			listvalidator.SizeAtLeast(1),
+			listvalidator.ValueStringsAre(channelTarget(allowScoped)),
+		},
+	}
+}
+
+// commonRequest builds the request fields both kinds share. On update every
+// managed field is sent, and an unset optional one as "" so that Rocket.Chat
+// clears it: an update keeps the stored value of any field it leaves out.
+func (m *integrationModel) commonRequest(ctx context.Context, update bool) (client.IntegrationRequestCommon, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	channels := []string{}
+	if !m.Channels.IsNull() {
+		diags.Append(m.Channels.ElementsAs(ctx, &channels, false)...)
+	}
+	return client.IntegrationRequestCommon{
+		Name:          m.Name.ValueString(),
+		Enabled:       m.Enabled.ValueBool(),
+		Username:      m.Username.ValueString(),
+		Channels:      channels,
+		Alias:         optionalString(m.Alias, update),
+		Avatar:        optionalString(m.Avatar, update),
+		Emoji:         optionalString(m.Emoji, update),
+		ScriptEnabled: m.ScriptEnabled.ValueBool(),
+		Script:        optionalString(m.Script, update),
+		ScriptEngine:  knownString(m.ScriptEngine),
+		SkipTranspile: knownBool(m.SkipTranspile),
+	}, diags
+}
+
+// readCommon copies the shared fields of a stored document into the model.
+// Empty values read as null: the configuration cannot hold them (validators
+// reject empty strings and lists), and Rocket.Chat stores "" where the
+// provider cleared a field.
+func (m *integrationModel) readCommon(doc *client.Integration) diag.Diagnostics {
+	m.ID = types.StringValue(doc.ID)
+	m.Name = types.StringValue(doc.Name)
+	m.Enabled = types.BoolValue(doc.Enabled)
+	m.Username = types.StringValue(doc.Username)
+	m.Channels = stringList(doc.Channels)
+	m.Alias = nullableString(doc.Alias)
+	m.Avatar = nullableString(doc.Avatar)
+	m.Emoji = nullableString(doc.Emoji)
+	m.ScriptEnabled = types.BoolValue(doc.ScriptEnabled)
+	m.Script = nullableString(doc.Script)
+	m.ScriptEngine = emptyAsNull(doc.ScriptEngine)
+	// skip_transpile is managed only when configured: older servers neither
+	// accept nor return it.
+	if !m.SkipTranspile.IsNull() {
+		m.SkipTranspile = types.BoolValue(doc.SkipTranspile != nil && *doc.SkipTranspile)
+	}
+	m.ScriptError = types.StringNull()
+	if doc.ScriptEnabled && doc.ScriptError != nil {
+		m.ScriptError = types.StringValue(doc.ScriptError.Name + ": " + doc.ScriptError.Message)
+	}
+	m.UserID = emptyAsNull(doc.UserID)
+	m.CreatedAt = types.StringNull()
+	if !doc.CreatedAt.IsZero() {
+		m.CreatedAt = types.StringValue(doc.CreatedAt.UTC().Format(time.RFC3339Nano))
+	}
+	m.CreatedBy = types.StringNull()
+	if doc.CreatedBy != nil {
+		m.CreatedBy = types.StringValue(doc.CreatedBy.Username)
+	}
+	return nil
+}
+
+// checkServerSupport rejects settings the connected server cannot take.
+func (m *integrationModel) checkServerSupport(server *client.ServerInfo) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if server != nil && !m.SkipTranspile.IsNull() && !server.AtLeast(8, 4) {
+		diags.AddAttributeError(path.Root("skip_transpile"), "skip_transpile needs Rocket.Chat 8.4 or later",
+			fmt.Sprintf("The server runs Rocket.Chat %s, which rejects requests that carry skipTranspile. Remove skip_transpile.", server.Version))
+	}
+	return diags
+}
+
+func optionalString(v types.String, update bool) *string {
+	if v.IsNull() || v.IsUnknown() {
+		if update {
+			empty := ""
+			return &empty
+		}
+		return nil
+	}
+	s := v.ValueString()
+	return &s
+}
+
+func knownString(v types.String) *string {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	s := v.ValueString()
+	return &s
+}
+
+func knownBool(v types.Bool) *bool {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	b := v.ValueBool()
+	return &b
+}
+
+func nullableString(p *string) types.String {
+	if p == nil {
+		return types.StringNull()
+	}
+	return emptyAsNull(*p)
+}
+
+func emptyAsNull(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+func stringList(items []string) types.List {
+	if len(items) == 0 {
+		return types.ListNull(types.StringType)
+	}
+	elems := make([]attr.Value, len(items))
+	for i, s := range items {
+		elems[i] = types.StringValue(s)
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
+
+func listStrings(ctx context.Context, l types.List) ([]string, diag.Diagnostics) {
+	if l.IsNull() || l.IsUnknown() {
+		return nil, nil
+	}
+	var out []string
+	diags := l.ElementsAs(ctx, &out, false)
+	return out, diags
+}
+
+// stateUnlessChanged plans a computed attribute with its state value when
+// none of the given attributes change, so that an update elsewhere does not
+// show it as "(known after apply)".
+func stateUnlessChanged(attrs ...string) planmodifier.String {
+	return stateUnlessChangedModifier{attrs: attrs}
+}
+
+type stateUnlessChangedModifier struct{ attrs []string }
+
+func (m stateUnlessChangedModifier) Description(context.Context) string {
+	return "keeps the prior value unless one of " + fmt.Sprint(m.attrs) + " changes"
+}
+
+func (m stateUnlessChangedModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (m stateUnlessChangedModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.State.Raw.IsNull() || !req.PlanValue.IsUnknown() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, a := range m.attrs {
+		p := tftypes.NewAttributePath().WithAttributeName(a)
+		planned, _, err := tftypes.WalkAttributePath(req.Plan.Raw, p)
+		if err != nil {
+			return
+		}
+		prior, _, err := tftypes.WalkAttributePath(req.State.Raw, p)
+		if err != nil {
+			return
+		}
+		pv, ok1 := planned.(tftypes.Value)
+		sv, ok2 := prior.(tftypes.Value)
+		if !ok1 || !ok2 || !pv.Equal(sv) {
+			return
+		}
+	}
+	resp.PlanValue = req.StateValue
+}
+
+// resourceSchema assembles a kind's schema from the shared and its own attributes.
+func resourceSchema(description string, common, own map[string]schema.Attribute) schema.Schema {
+	attrs := make(map[string]schema.Attribute, len(common)+len(own))
+	for k, v := range common {
+		attrs[k] = v
+	}
+	for k, v := range own {
+		attrs[k] = v
+	}
+	return schema.Schema{MarkdownDescription: description, Attributes: attrs}
+}
+
+var _ resource.Resource = (*integrationResource[incomingIntegrationModel, *incomingIntegrationModel])(nil)

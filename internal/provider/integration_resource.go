@@ -1,0 +1,264 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
+)
+
+// integrationState is what the shared resource code needs from the model of
+// one kind of integration.
+type integrationState interface {
+	common() *integrationModel
+	// request builds the body of a create, or of an update, from the planned
+	// values; config is the configuration, which alone holds write-only values.
+	request(ctx context.Context, config integrationState, update bool) (client.IntegrationRequest, diag.Diagnostics)
+	// read copies a stored document into the model.
+	read(ctx context.Context, doc *client.Integration, c *client.Client) diag.Diagnostics
+	// validate checks the rules that tie attributes together, at plan time.
+	validate(ctx context.Context) diag.Diagnostics
+	// planUpdate adjusts the plan given the prior state; changing tells
+	// whether anything differs from it.
+	planUpdate(ctx context.Context, prior integrationState, changing bool, resp *resource.ModifyPlanResponse)
+	// secrets lists the values of the model that logs must never show.
+	secrets() []string
+}
+
+// integrationKind is what tells the two resources apart.
+type integrationKind struct {
+	name   string // resource type name without the provider prefix
+	typ    client.IntegrationType
+	schema schema.Schema
+}
+
+// integrationResource implements a resource for one kind of integration; M
+// is the kind's model and P its pointer type.
+type integrationResource[M any, P interface {
+	*M
+	integrationState
+}] struct {
+	kind integrationKind
+	data *providerData
+}
+
+var (
+	_ resource.ResourceWithConfigure      = (*integrationResource[incomingIntegrationModel, *incomingIntegrationModel])(nil)
+	_ resource.ResourceWithImportState    = (*integrationResource[incomingIntegrationModel, *incomingIntegrationModel])(nil)
+	_ resource.ResourceWithModifyPlan     = (*integrationResource[incomingIntegrationModel, *incomingIntegrationModel])(nil)
+	_ resource.ResourceWithValidateConfig = (*integrationResource[incomingIntegrationModel, *incomingIntegrationModel])(nil)
+)
+
+func (r *integrationResource[M, P]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.kind.name
+}
+
+func (r *integrationResource[M, P]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = r.kind.schema
+}
+
+func (r *integrationResource[M, P]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue.", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+func (r *integrationResource[M, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m M
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(P(&m).validate(ctx)...)
+}
+
+func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data != nil {
+		resp.Diagnostics.Append(P(&plan).common().checkServerSupport(r.data.server)...)
+	}
+	if req.State.Raw.IsNull() {
+		return // create
+	}
+	var prior M
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	P(&plan).planUpdate(ctx, P(&prior), !req.Plan.Raw.Equal(req.State.Raw), resp)
+}
+
+// logContext masks the provider's and the integration's secrets in every
+// log line of an operation.
+func (r *integrationResource[M, P]) logContext(ctx context.Context, models ...P) context.Context {
+	secrets := append([]string(nil), r.data.secrets...)
+	for _, m := range models {
+		secrets = append(secrets, m.secrets()...)
+	}
+	return maskSecrets(ctx, secrets...)
+}
+
+func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if r.data == nil {
+		resp.Diagnostics.Append(notConfigured())
+		return
+	}
+	var plan, config M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body, diags := P(&plan).request(ctx, P(&config), false)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.logContext(ctx, &plan, &config)
+	doc, err := r.data.client.CreateIntegration(ctx, body)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("create", r.kind.typ, err))
+		return
+	}
+	resp.Diagnostics.Append(P(&plan).read(ctx, doc, r.data.client)...)
+	if w := scriptErrorWarning(doc); w != nil {
+		resp.Diagnostics.Append(w)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *integrationResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil {
+		resp.Diagnostics.Append(notConfigured())
+		return
+	}
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.logContext(ctx, &state)
+	id := P(&state).common().ID.ValueString()
+	doc, err := r.data.client.GetIntegration(ctx, id)
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("The "+kindName(r.kind.typ)+" no longer exists",
+			fmt.Sprintf("Rocket.Chat has no integration with ID %s any more; it was probably deleted outside Terraform. "+
+				"It is removed from the state, and the next apply creates it again.", id))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("read", r.kind.typ, err))
+		return
+	}
+	if doc.Type != r.kind.typ {
+		resp.Diagnostics.Append(wrongKind(id, doc.Type))
+		return
+	}
+	resp.Diagnostics.Append(P(&state).read(ctx, doc, r.data.client)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *integrationResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if r.data == nil {
+		resp.Diagnostics.Append(notConfigured())
+		return
+	}
+	var plan, config, state M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body, diags := P(&plan).request(ctx, P(&config), true)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.logContext(ctx, &plan, &config, &state)
+	id := P(&state).common().ID.ValueString()
+	doc, err := r.data.client.UpdateIntegration(ctx, id, body)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("update", r.kind.typ, err))
+		return
+	}
+	resp.Diagnostics.Append(P(&plan).read(ctx, doc, r.data.client)...)
+	if w := scriptErrorWarning(doc); w != nil {
+		resp.Diagnostics.Append(w)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *integrationResource[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if r.data == nil {
+		resp.Diagnostics.Append(notConfigured())
+		return
+	}
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.logContext(ctx, &state)
+	_, err := r.data.client.RemoveIntegration(ctx, r.kind.typ, P(&state).common().ID.ValueString())
+	if err != nil && !client.IsNotFound(err) {
+		resp.Diagnostics.Append(apiErrorDiagnostic("delete", r.kind.typ, err))
+	}
+}
+
+// ImportState reads the integration once to refuse an ID of the other kind
+// with a clear message before anything reaches the state.
+func (r *integrationResource[M, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if r.data == nil {
+		resp.Diagnostics.Append(notConfigured())
+		return
+	}
+	ctx = r.logContext(ctx)
+	doc, err := r.data.client.GetIntegration(ctx, req.ID)
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Cannot import a non-existent integration",
+			fmt.Sprintf("Rocket.Chat has no integration with ID %q. The ID is the 24-character value in the "+
+				"integration's URL under Administration → Integrations.", req.ID))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiagnostic("read", r.kind.typ, err))
+		return
+	}
+	if doc.Type != r.kind.typ {
+		resp.Diagnostics.Append(wrongKind(req.ID, doc.Type))
+		return
+	}
+	var m M
+	resp.Diagnostics.Append(P(&m).read(ctx, doc, r.data.client)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// wrongKind is the error for an ID of an integration of the other kind.
+func wrongKind(id string, actual client.IntegrationType) diag.Diagnostic {
+	other := "rocketchat_incoming_integration"
+	if actual == client.OutgoingType {
+		other = "rocketchat_outgoing_integration"
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("id"), "Integration of the other kind",
+		fmt.Sprintf("The integration with ID %s is an %s; manage or import it as a %s resource.", id, kindName(actual), other))
+}

@@ -1,0 +1,369 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
+)
+
+// outgoingEvent describes what an outgoing event uses (Rocket.Chat's outgoingEvents.ts).
+type outgoingEvent struct {
+	channels, triggerWords, targetRoom bool
+	description                        string
+}
+
+// outgoingEvents are the events of Rocket.Chat 8.8 plus messageEdited and
+// messageDeleted, which only some Rocket.Chat versions accept.
+var outgoingEvents = map[string]outgoingEvent{
+	"sendMessage":    {channels: true, triggerWords: true, description: "a message is sent"},
+	"fileUploaded":   {channels: true, description: "a file is uploaded"},
+	"roomArchived":   {description: "a room is archived"},
+	"roomCreated":    {description: "a channel or private group is created"},
+	"roomJoined":     {channels: true, description: "a user joins a room"},
+	"roomLeft":       {channels: true, description: "a user leaves a room"},
+	"userCreated":    {targetRoom: true, description: "a user is created"},
+	"messageEdited":  {channels: true, description: "a message is edited (only Rocket.Chat versions that offer it)"},
+	"messageDeleted": {channels: true, description: "a message is deleted (only Rocket.Chat versions that offer it)"},
+}
+
+// eventNames lists the events in the order Rocket.Chat's UI shows them.
+var eventNames = []string{"sendMessage", "fileUploaded", "roomArchived", "roomCreated", "roomJoined", "roomLeft", "userCreated", "messageEdited", "messageDeleted"}
+
+var retryDelays = []string{"powers-of-ten", "powers-of-two", "increments-of-two"}
+
+// outgoingIntegrationModel is the state of rocketchat_outgoing_integration.
+type outgoingIntegrationModel struct {
+	integrationModel
+	Event               types.String `tfsdk:"event"`
+	URLs                types.List   `tfsdk:"urls"`
+	TriggerWords        types.List   `tfsdk:"trigger_words"`
+	TriggerWordAnywhere types.Bool   `tfsdk:"trigger_word_anywhere"`
+	TargetRoom          types.String `tfsdk:"target_room"`
+	Token               types.String `tfsdk:"token"`
+	TokenWO             types.String `tfsdk:"token_wo"`
+	TokenWOVersion      types.Int64  `tfsdk:"token_wo_version"`
+	RunOnEdits          types.Bool   `tfsdk:"run_on_edits"`
+	ImpersonateUser     types.Bool   `tfsdk:"impersonate_user"`
+	RetryFailedCalls    types.Bool   `tfsdk:"retry_failed_calls"`
+	RetryCount          types.Int64  `tfsdk:"retry_count"`
+	RetryDelay          types.String `tfsdk:"retry_delay"`
+}
+
+func eventList() string {
+	var b strings.Builder
+	for _, name := range eventNames {
+		ev := outgoingEvents[name]
+		fmt.Fprintf(&b, "\n  - `%s`: %s", name, ev.description)
+		switch {
+		case ev.triggerWords:
+			b.WriteString("; uses `channels` and `trigger_words`")
+		case ev.channels:
+			b.WriteString("; uses `channels`")
+		case ev.targetRoom:
+			b.WriteString("; needs `target_room`; no `channels`")
+		default:
+			b.WriteString("; no `channels`")
+		}
+	}
+	return b.String()
+}
+
+// NewOutgoingIntegrationResource is the factory of rocketchat_outgoing_integration.
+func NewOutgoingIntegrationResource() resource.Resource {
+	optionalFalse := func(desc string) schema.BoolAttribute {
+		return schema.BoolAttribute{MarkdownDescription: desc + " Defaults to `false`.", Optional: true, Computed: true, Default: booldefault.StaticBool(false)}
+	}
+	return &integrationResource[outgoingIntegrationModel, *outgoingIntegrationModel]{kind: integrationKind{
+		name: "outgoing_integration",
+		typ:  client.OutgoingType,
+		schema: resourceSchema(
+			"Manages an outgoing webhook integration: when an event happens in Rocket.Chat (a message with a trigger "+
+				"word, a file upload, a new user, …), Rocket.Chat calls the configured URLs, optionally shaping the call "+
+				"and the answer with a script.\n\n"+
+				"Rocket.Chat requires the integration's token on every change. When neither `token` nor `token_wo` is "+
+				"set, the provider generates one at creation and keeps it in the state (sensitive). With `token_wo` the "+
+				"token never reaches the state or the plan (Terraform 1.11 or later).",
+			commonAttributes(client.OutgoingType, channelsAttribute(
+				"Rooms (`#name`) and users (`@username`) whose events trigger the integration, or `all_public_channels`, "+
+					"`all_private_groups` (needs manage-outgoing-integrations), `all_direct_messages` (likewise). Required "+
+					"for the events that use channels; must be left out for the others.", false, true)),
+			map[string]schema.Attribute{
+				"event": schema.StringAttribute{
+					MarkdownDescription: "Event that triggers the integration:" + eventList(),
+					Required:            true,
+					Validators:          []validator.String{stringvalidator.OneOf(eventNames...)},
+				},
+				"urls": schema.ListAttribute{
+					MarkdownDescription: "URLs Rocket.Chat calls when the event happens (absolute `http` or `https`).",
+					ElementType:         types.StringType,
+					Required:            true,
+					Validators: []validator.List{
+						listvalidator.SizeAtLeast(1),
+						listvalidator.ValueStringsAre(absoluteHTTPURL()),
+					},
+				},
+				"trigger_words": schema.ListAttribute{
+					MarkdownDescription: "Words that make a message trigger the integration (`sendMessage` only). " +
+						"Without them, every message in `channels` does.",
+					ElementType: types.StringType,
+					Optional:    true,
+					Validators: []validator.List{
+						listvalidator.SizeAtLeast(1),
+						listvalidator.ValueStringsAre(notBlank()),
+					},
+				},
+				"trigger_word_anywhere": optionalFalse("Whether a trigger word counts anywhere in a message, not only at its start."),
+				"target_room": schema.StringAttribute{
+					MarkdownDescription: "Room the integration posts its answers to; required for `userCreated`.",
+					Optional:            true,
+					Validators:          []validator.String{notBlank()},
+				},
+				"token": schema.StringAttribute{
+					MarkdownDescription: "Token Rocket.Chat sends with every call, so that the receiving service can check " +
+						"the call came from Rocket.Chat. Generated by the provider (24 characters) when neither this nor " +
+						"`token_wo` is set. Conflicts with `token_wo`.",
+					Optional:      true,
+					Computed:      true,
+					Sensitive:     true,
+					Validators:    []validator.String{notBlank(), stringvalidator.ConflictsWith(path.MatchRoot("token_wo"))},
+					PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				},
+				"token_wo": schema.StringAttribute{
+					MarkdownDescription: "Write-only form of `token`: sent to Rocket.Chat but never stored in the state or " +
+						"shown in a plan. Needs Terraform 1.11 or later and `token_wo_version`; change `token_wo_version` to " +
+						"send a new value.",
+					Optional:  true,
+					Sensitive: true,
+					WriteOnly: true,
+					Validators: []validator.String{
+						notBlank(),
+						stringvalidator.ConflictsWith(path.MatchRoot("token")),
+						stringvalidator.AlsoRequires(path.MatchRoot("token_wo_version")),
+					},
+				},
+				"token_wo_version": schema.Int64Attribute{
+					MarkdownDescription: "Version of `token_wo`. Terraform cannot see a change of a write-only value, so " +
+						"change this number whenever `token_wo` changes.",
+					Optional:   true,
+					Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("token_wo"))},
+				},
+				"run_on_edits":       optionalFalse("Whether edited messages trigger the integration again."),
+				"impersonate_user":   optionalFalse("Whether answers are posted as the user who triggered the integration instead of `username`."),
+				"retry_failed_calls": optionalFalse("Whether Rocket.Chat retries a call that failed."),
+				"retry_count": schema.Int64Attribute{
+					MarkdownDescription: "How many times a failed call is retried (at least 1). Needs `retry_failed_calls`; " +
+						"Rocket.Chat uses 4 when it is not set.",
+					Optional:      true,
+					Computed:      true,
+					Validators:    []validator.Int64{int64validator.AtLeast(1)},
+					PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+				},
+				"retry_delay": schema.StringAttribute{
+					MarkdownDescription: "How the wait between retries grows: `powers-of-ten` (0.1 s, 1 s, 10 s, …; " +
+						"Rocket.Chat's choice when not set), `powers-of-two` (2 s, 4 s, 8 s, …) or `increments-of-two` " +
+						"(2 s, 4 s, 6 s, …). Needs `retry_failed_calls`.",
+					Optional:      true,
+					Computed:      true,
+					Validators:    []validator.String{stringvalidator.OneOf(retryDelays...)},
+					PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				},
+			}),
+	}}
+}
+
+func (m *outgoingIntegrationModel) common() *integrationModel { return &m.integrationModel }
+
+// validate checks what an event requires and excludes (spec §8).
+func (m *outgoingIntegrationModel) validate(context.Context) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if m.Event.IsUnknown() || m.Event.IsNull() {
+		return diags
+	}
+	name := m.Event.ValueString()
+	ev, ok := outgoingEvents[name]
+	if !ok {
+		return diags // the attribute's own validator reports it
+	}
+	switch {
+	case ev.channels && m.Channels.IsNull():
+		diags.AddAttributeError(path.Root("channels"), "Missing channels",
+			fmt.Sprintf("The event %s needs channels: list the rooms (#name) or users (@username) to watch, or use all_public_channels.", name))
+	case !ev.channels && !m.Channels.IsNull() && !m.Channels.IsUnknown():
+		diags.AddAttributeError(path.Root("channels"), "channels has no effect for this event",
+			fmt.Sprintf("Rocket.Chat ignores channels for the event %s and stores none. Remove channels.", name))
+	}
+	if !ev.triggerWords && !m.TriggerWords.IsNull() && !m.TriggerWords.IsUnknown() {
+		diags.AddAttributeError(path.Root("trigger_words"), "trigger_words has no effect for this event",
+			fmt.Sprintf("Only the event sendMessage uses trigger words; Rocket.Chat drops them for %s. Remove trigger_words.", name))
+	}
+	if ev.targetRoom && m.TargetRoom.IsNull() {
+		diags.AddAttributeError(path.Root("target_room"), "Missing target_room",
+			fmt.Sprintf("The event %s needs target_room: the room the integration posts to.", name))
+	}
+	if !m.RetryFailedCalls.IsUnknown() && !m.RetryFailedCalls.ValueBool() {
+		for attr, set := range map[string]bool{
+			"retry_count": !m.RetryCount.IsNull() && !m.RetryCount.IsUnknown(),
+			"retry_delay": !m.RetryDelay.IsNull() && !m.RetryDelay.IsUnknown(),
+		} {
+			if set {
+				diags.AddAttributeError(path.Root(attr), attr+" needs retry_failed_calls",
+					attr+" only matters when Rocket.Chat retries failed calls. Set retry_failed_calls = true, or remove "+attr+".")
+			}
+		}
+	}
+	return diags
+}
+
+func (m *outgoingIntegrationModel) writeOnly() bool { return !m.TokenWOVersion.IsNull() }
+
+func (m *outgoingIntegrationModel) request(ctx context.Context, config integrationState, update bool) (client.IntegrationRequest, diag.Diagnostics) {
+	common, diags := m.commonRequest(ctx, update)
+	urls, d := listStrings(ctx, m.URLs)
+	diags.Append(d...)
+	words, d := listStrings(ctx, m.TriggerWords)
+	diags.Append(d...)
+	if words == nil && update {
+		words = []string{} // clears the stored list
+	}
+	token, d := m.token(config)
+	diags.Append(d...)
+	req := &client.OutgoingIntegrationRequest{
+		IntegrationRequestCommon: common,
+		Event:                    m.Event.ValueString(),
+		URLs:                     urls,
+		TriggerWords:             words,
+		TriggerWordAnywhere:      knownBool(m.TriggerWordAnywhere),
+		TargetRoom:               optionalString(m.TargetRoom, update),
+		Token:                    &token,
+		RunOnEdits:               knownBool(m.RunOnEdits),
+		ImpersonateUser:          knownBool(m.ImpersonateUser),
+		RetryFailedCalls:         knownBool(m.RetryFailedCalls),
+		RetryDelay:               knownString(m.RetryDelay),
+	}
+	if !m.RetryCount.IsNull() && !m.RetryCount.IsUnknown() {
+		n := int(m.RetryCount.ValueInt64())
+		req.RetryCount = &n
+	}
+	return req, diags
+}
+
+// token returns the token to send: the write-only one from the
+// configuration, the configured or stored one, or a new one (which then goes
+// into the state, because every later update must send it again).
+func (m *outgoingIntegrationModel) token(config integrationState) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m.writeOnly() {
+		cfg, _ := config.(*outgoingIntegrationModel)
+		if cfg == nil || cfg.TokenWO.IsNull() || cfg.TokenWO.IsUnknown() {
+			diags.AddAttributeError(path.Root("token_wo"), "Missing token_wo",
+				"token_wo_version is set, so the token comes from token_wo, which has no known value. Rocket.Chat requires "+
+					"the token on every change of an outgoing integration.")
+			return "", diags
+		}
+		m.Token = types.StringNull()
+		return cfg.TokenWO.ValueString(), diags
+	}
+	if !m.Token.IsNull() && !m.Token.IsUnknown() {
+		return m.Token.ValueString(), diags
+	}
+	generated, err := newOutgoingToken()
+	if err != nil {
+		diags.AddError("Cannot generate a token", err.Error())
+		return "", diags
+	}
+	m.Token = types.StringValue(generated)
+	return generated, diags
+}
+
+// newOutgoingToken makes a token the way Rocket.Chat's UI does: Random.id(24),
+// 24 characters of Meteor's unmistakable alphabet.
+func newOutgoingToken() (string, error) {
+	const alphabet = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
+	out := make([]byte, 24)
+	for i := range out {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		if err != nil {
+			return "", err
+		}
+		out[i] = alphabet[n.Int64()]
+	}
+	return string(out), nil
+}
+
+func (m *outgoingIntegrationModel) read(_ context.Context, doc *client.Integration, _ *client.Client) diag.Diagnostics {
+	diags := m.readCommon(doc)
+	ev := outgoingEvents[doc.Event]
+	m.Event = types.StringValue(doc.Event)
+	m.URLs = stringList(doc.URLs)
+	// Rocket.Chat leaves an old trigger word list in place when the event
+	// changes to one that has none; it no longer applies.
+	m.TriggerWords = types.ListNull(types.StringType)
+	if ev.triggerWords {
+		m.TriggerWords = stringList(doc.TriggerWords)
+	}
+	m.TriggerWordAnywhere = types.BoolValue(doc.TriggerWordAnywhere != nil && *doc.TriggerWordAnywhere)
+	m.TargetRoom = nullableString(doc.TargetRoom)
+	if m.writeOnly() {
+		m.Token = types.StringNull()
+	} else {
+		m.Token = emptyAsNull(doc.Token)
+	}
+	m.RunOnEdits = types.BoolValue(doc.RunOnEdits != nil && *doc.RunOnEdits)
+	m.ImpersonateUser = types.BoolValue(doc.ImpersonateUser != nil && *doc.ImpersonateUser)
+	m.RetryFailedCalls = types.BoolValue(doc.RetryFailedCalls != nil && *doc.RetryFailedCalls)
+	m.RetryCount = types.Int64Null()
+	if doc.RetryCount != nil {
+		m.RetryCount = types.Int64Value(int64(*doc.RetryCount))
+	}
+	m.RetryDelay = nullableString(doc.RetryDelay)
+	return diags
+}
+
+// planUpdate marks what Rocket.Chat will fill in as unknown: retry settings
+// it defaults once retrying is on, and a token the provider must generate —
+// an integration imported without one gets one on its first change, because
+// Rocket.Chat refuses changes without a token. With token_wo the token is not
+// kept at all.
+func (m *outgoingIntegrationModel) planUpdate(ctx context.Context, _ integrationState, changing bool, resp *resource.ModifyPlanResponse) {
+	set := func(attr string, v attr.Value) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), v)...)
+	}
+	if m.writeOnly() {
+		if !m.Token.IsNull() {
+			set("token", types.StringNull())
+		}
+	} else if m.Token.IsNull() && changing {
+		set("token", types.StringUnknown())
+	}
+	if m.RetryFailedCalls.ValueBool() {
+		if m.RetryCount.IsNull() {
+			set("retry_count", types.Int64Unknown())
+		}
+		if m.RetryDelay.IsNull() {
+			set("retry_delay", types.StringUnknown())
+		}
+	}
+}
+
+func (m *outgoingIntegrationModel) secrets() []string {
+	return []string{m.Token.ValueString(), m.TokenWO.ValueString()}
+}
