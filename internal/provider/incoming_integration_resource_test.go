@@ -1,0 +1,245 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
+)
+
+const incomingAddr = "rocketchat_incoming_integration.test"
+
+// captureID records a resource's ID from the state for later steps.
+func captureID(addr string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		*id = rs.Primary.ID
+		return nil
+	}
+}
+
+// checkDestroyed verifies that every integration of the test is gone from Rocket.Chat.
+func (e *accEnv) checkDestroyed(types ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			for _, typ := range types {
+				if rs.Type == typ {
+					if err := e.integrationGone(rs.Primary.ID); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccIncomingIntegration_lifecycle(t *testing.T) {
+	env := newAccEnv(t)
+	var id string
+	sameToken := statecheck.CompareValue(compare.ValuesSame())
+	sameURL := statecheck.CompareValue(compare.ValuesSame())
+	config := func(name, alias string) string {
+		return env.config(fmt.Sprintf(`
+resource "rocketchat_incoming_integration" "test" {
+  name     = %q
+  username = "rocket.cat"
+  channels = ["#general"]
+  alias    = %q
+}
+`, name, alias))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkDestroyed("rocketchat_incoming_integration"),
+		Steps: []resource.TestStep{
+			{
+				Config: config("Alerts", "Alertmanager"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(incomingAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{24}$`))),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("token"), knownvalue.StringRegexp(regexp.MustCompile(`^[23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz]{48}$`))),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("webhook_url"), knownvalue.StringRegexp(regexp.MustCompile(`^`+regexp.QuoteMeta(env.url)+`/hooks/[0-9a-f]{24}/\w{48}$`))),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("script_enabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("override_destination_channel_enabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("channels"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("#general")})),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("created_by"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("user_id"), knownvalue.NotNull()),
+					sameToken.AddStateValue(incomingAddr, tfjsonpath.New("token")),
+					sameURL.AddStateValue(incomingAddr, tfjsonpath.New("webhook_url")),
+				},
+				Check: captureID(incomingAddr, &id),
+			},
+			{
+				ResourceName:      incomingAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				Config: config("Alerts (prod)", "Prometheus"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(incomingAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("name"), knownvalue.StringExact("Alerts (prod)")),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("alias"), knownvalue.StringExact("Prometheus")),
+					sameToken.AddStateValue(incomingAddr, tfjsonpath.New("token")),
+					sameURL.AddStateValue(incomingAddr, tfjsonpath.New("webhook_url")),
+				},
+			},
+			{
+				Config: config("Alerts (prod)", "Prometheus"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				PreConfig: func() {
+					if _, err := env.api.RemoveIntegration(context.Background(), client.IncomingType, id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config("Alerts (prod)", "Prometheus"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(incomingAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+// TestAccIncomingIntegration_allAttributes sets every attribute, clears the
+// optional ones again, and posts through the webhook.
+func TestAccIncomingIntegration_allAttributes(t *testing.T) {
+	env := newAccEnv(t)
+	var webhookURL string
+	full := env.config(`
+resource "rocketchat_incoming_integration" "test" {
+  name                                 = "Everything"
+  enabled                              = true
+  username                             = "rocket.cat"
+  channels                             = ["#general", "@alice"]
+  alias                                = "CI"
+  avatar                               = "https://example.com/ci.png"
+  emoji                                = ":robot:"
+  override_destination_channel_enabled = true
+  script_enabled                       = true
+  script_engine                        = "isolated-vm"
+  script                               = <<-EOT
+    class Script {
+      process_incoming_request({ request }) {
+        return { content: { text: request.content.text } };
+      }
+    }
+  EOT
+}
+`)
+	minimal := env.config(`
+resource "rocketchat_incoming_integration" "test" {
+  name     = "Everything"
+  enabled  = false
+  username = "rocket.cat"
+  channels = ["#general"]
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkDestroyed("rocketchat_incoming_integration"),
+		Steps: []resource.TestStep{
+			{
+				Config: full,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("channels"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("#general"), knownvalue.StringExact("@alice")})),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("avatar"), knownvalue.StringExact("https://example.com/ci.png")),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("emoji"), knownvalue.StringExact(":robot:")),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("override_destination_channel_enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("script_error"), knownvalue.Null()),
+				},
+				Check: resource.TestCheckResourceAttrWith(incomingAddr, "webhook_url", func(v string) error {
+					webhookURL = v
+					return nil
+				}),
+			},
+			{ResourceName: incomingAddr, ImportState: true, ImportStateVerify: true},
+			{
+				Config: minimal,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(incomingAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("alias"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("avatar"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("emoji"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("script"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("override_destination_channel_enabled"), knownvalue.Bool(false)),
+				},
+				Check: func(*terraform.State) error {
+					// The webhook URL survived the update; a disabled webhook answers 503.
+					resp, err := http.Post(webhookURL, "application/json", strings.NewReader(`{"text":"hello"}`))
+					if err != nil {
+						return err
+					}
+					defer resp.Body.Close()
+					if resp.StatusCode != http.StatusServiceUnavailable {
+						return fmt.Errorf("posting to the disabled webhook: HTTP %d, want 503", resp.StatusCode)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccIncomingIntegration_webhookPosts checks that the webhook URL in the
+// state is the one Rocket.Chat answers on, and that the message arrives.
+func TestAccIncomingIntegration_webhookPosts(t *testing.T) {
+	env := newAccEnv(t)
+	srv := env.fake(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+resource "rocketchat_incoming_integration" "test" {
+  name     = "Deploys"
+  username = "rocket.cat"
+  channels = ["#dev"]
+  alias    = "Deployer"
+}
+`),
+			Check: resource.TestCheckResourceAttrWith(incomingAddr, "webhook_url", func(url string) error {
+				resp, err := http.Post(url, "application/json", strings.NewReader(`{"text":"deployed v1.2.3"}`))
+				if err != nil {
+					return err
+				}
+				defer resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					return fmt.Errorf("webhook answered HTTP %d", resp.StatusCode)
+				}
+				msgs := srv.Messages("#dev")
+				if len(msgs) != 1 || msgs[0].Text != "deployed v1.2.3" || msgs[0].Alias != "Deployer" {
+					return fmt.Errorf("messages in #dev: %+v", msgs)
+				}
+				return nil
+			}),
+		}},
+	})
+}
