@@ -71,9 +71,9 @@ type loginFlight struct {
 	done chan struct{}
 	res  *LoginResult
 	err  error
-	// leaderCancelled is set when the login failed because the context of
+	// runnerCancelled is set when the login failed because the context of
 	// the call that ran it ended; the others then try on their own.
-	leaderCancelled bool
+	runnerCancelled bool
 }
 
 // Login logs in with the configured username and password
@@ -82,7 +82,7 @@ type loginFlight struct {
 // fresh login (or joins one under way).
 func (c *Client) Login(ctx context.Context) (*LoginResult, error) {
 	if c.fixedToken != "" {
-		return nil, errors.New("Login needs a username and password; this client uses a user ID and auth token")
+		return nil, errors.New("logging in needs a username and password, but this client is configured with a user ID and auth token")
 	}
 	return c.loginShared(ctx, true)
 }
@@ -98,14 +98,14 @@ func (c *Client) loginShared(ctx context.Context, force bool) (*LoginResult, err
 			return res, nil
 		}
 		f := c.loginCall
-		leader := f == nil
-		if leader {
+		runner := f == nil
+		if runner {
 			f = &loginFlight{done: make(chan struct{})}
 			c.loginCall = f
 		}
 		c.authMu.Unlock()
 
-		if leader {
+		if runner {
 			c.runLogin(ctx, f)
 		}
 		select {
@@ -113,7 +113,7 @@ func (c *Client) loginShared(ctx context.Context, force bool) (*LoginResult, err
 		case <-ctx.Done():
 			return nil, fmt.Errorf("waiting for the login to Rocket.Chat: %w", ctx.Err())
 		}
-		if f.err != nil && f.leaderCancelled && ctx.Err() == nil {
+		if f.err != nil && f.runnerCancelled && ctx.Err() == nil {
 			continue
 		}
 		return f.res, f.err
@@ -131,7 +131,7 @@ func (c *Client) runLogin(ctx context.Context, f *loginFlight) {
 		c.lastResult = res
 	}
 	f.res, f.err = res, err
-	f.leaderCancelled = err != nil && ctx.Err() != nil
+	f.runnerCancelled = err != nil && ctx.Err() != nil
 	c.loginCall = nil
 	close(f.done)
 }

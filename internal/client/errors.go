@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -198,7 +199,11 @@ func newAPIError(method, endpoint string, status int, header http.Header, body [
 	if header != nil {
 		e.ContentType = header.Get("Content-Type")
 		if loc := header.Get("Location"); loc != "" && status >= 300 && status < 400 {
-			if i := strings.IndexAny(loc, "?#"); i >= 0 {
+			// Query, fragment and user info may carry credentials.
+			if u, err := url.Parse(loc); err == nil {
+				u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+				loc = u.String()
+			} else if i := strings.IndexAny(loc, "?#@"); i >= 0 {
 				loc = loc[:i]
 			}
 			e.Location = sec.redact(loc)

@@ -24,6 +24,11 @@ const rateLimitMargin = 100 * time.Millisecond
 // longer one points at clock skew rather than at a real window.
 const maxPlausibleWait = 15 * time.Minute
 
+// maxPacingWait caps how long a call is held back before it is even sent.
+// A call sent too early costs one 429, whose body then says exactly how long
+// to wait; a call held too long (after clock skew) costs more.
+const maxPacingWait = 2 * time.Minute
+
 // rateLimits remembers, per endpoint and method, until when further calls
 // would only be refused. It is safe for concurrent use.
 type rateLimits struct {
@@ -100,7 +105,8 @@ func (c *Client) noteRateLimit(method, endpoint string, h http.Header) {
 		// then say how long to wait.
 		return
 	}
-	c.limits.hold(method+" "+endpoint, c.now().Add(d+rateLimitMargin), h.Get("X-RateLimit-Limit"))
+	d = min(d+rateLimitMargin, maxPacingWait)
+	c.limits.hold(method+" "+endpoint, c.now().Add(d), h.Get("X-RateLimit-Limit"))
 }
 
 // tooManyRequestsWait chooses how long to wait after a 429. ok is false when

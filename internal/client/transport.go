@@ -152,7 +152,9 @@ func (c *Client) send(ctx context.Context, cl *call, body []byte, cr creds, star
 			"status": res.status, "duration_ms": c.now().Sub(began).Milliseconds(),
 		})
 		c.secrets.add(scanTokens(res.body)...)
-		c.noteRateLimit(cl.method, cl.path, res.header)
+		if res.status != http.StatusTooManyRequests {
+			c.noteRateLimit(cl.method, cl.path, res.header)
+		}
 
 		switch {
 		case res.status >= 200 && res.status < 300:
@@ -172,6 +174,8 @@ func (c *Client) send(ctx context.Context, cl *call, body []byte, cr creds, star
 				hintless++
 				wait = c.backoff(hintless)
 			}
+			// A hint of "0 seconds" must not turn into a burst of requests.
+			wait = max(wait, c.retry.MinBackoff)
 			// Other calls to this endpoint wait as well.
 			c.limits.hold(key, c.now().Add(wait), res.header.Get("X-RateLimit-Limit"))
 			if c.now().Add(wait).After(deadline) {

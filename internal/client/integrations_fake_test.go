@@ -1,0 +1,321 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
+)
+
+// End-to-end tests against the in-memory Rocket.Chat.
+
+func fakeClient(t *testing.T, srv *rocketchattest.Server, creds rocketchattest.Credentials, password bool) *Client {
+	t.Helper()
+	cfg := Config{URL: srv.URL(), UserID: creds.UserID, AuthToken: creds.AuthToken}
+	if password {
+		cfg = Config{URL: srv.URL(), Username: creds.Username, Password: creds.Password}
+	}
+	cfg.Retry = RetryPolicy{MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxElapsed: 10 * time.Second}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestFakeIncomingLifecycle(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	c := fakeClient(t, srv, srv.Admin(), false)
+	ctx := context.Background()
+
+	created, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{
+		IntegrationRequestCommon: IntegrationRequestCommon{
+			Name: "CI alerts", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
+			Alias: ptr("CI"), Emoji: ptr(":robot:"),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !created.IsIncoming() || len(created.Token) != 48 || len(created.ID) != 24 || created.Channels[0] != "#general" {
+		t.Fatalf("created %+v", created)
+	}
+	if created.OverrideDestinationChannelEnabled == nil || *created.OverrideDestinationChannelEnabled {
+		t.Errorf("overrideDestinationChannelEnabled %v", created.OverrideDestinationChannelEnabled)
+	}
+
+	got, err := c.GetIntegration(ctx, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Token != created.Token || got.Alias == nil || *got.Alias != "CI" || got.UpdatedAt == nil {
+		t.Errorf("got %+v", got)
+	}
+
+	updated, err := c.UpdateIntegration(ctx, created.ID, &IncomingIntegrationRequest{
+		IntegrationRequestCommon: IntegrationRequestCommon{
+			Name: "CI alerts (renamed)", Enabled: false, Username: "rocket.cat", Channels: []string{"#general"},
+			Alias: ptr(""), // cleared
+		},
+		OverrideDestinationChannelEnabled: ptr(true),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if updated.Name != "CI alerts (renamed)" || updated.Enabled || updated.Token != created.Token ||
+		updated.Alias == nil || *updated.Alias != "" || updated.Emoji == nil || *updated.Emoji != ":robot:" ||
+		updated.OverrideDestinationChannelEnabled == nil || !*updated.OverrideDestinationChannelEnabled {
+		t.Errorf("updated %+v", updated)
+	}
+	if want := srv.URL() + "/hooks/" + created.ID + "/" + created.Token; c.WebhookURL(created.ID, created.Token) != want {
+		t.Errorf("webhook URL %s", c.WebhookURL(created.ID, created.Token))
+	}
+
+	page, err := c.ListIntegrations(ctx, ListOptions{Name: "renamed", Type: IncomingType})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 1 || len(page.Integrations) != 1 || page.Integrations[0].ID != created.ID {
+		t.Errorf("list %+v", page)
+	}
+
+	removed, err := c.RemoveIntegration(ctx, IncomingType, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if removed.ID != created.ID {
+		t.Errorf("removed %+v", removed)
+	}
+	for name, call := range map[string]func() error{
+		"get": func() error { _, err := c.GetIntegration(ctx, created.ID); return err },
+		"update": func() error {
+			_, err := c.UpdateIntegration(ctx, created.ID, &IncomingIntegrationRequest{})
+			return err
+		},
+		"remove": func() error { _, err := c.RemoveIntegration(ctx, IncomingType, created.ID); return err },
+	} {
+		if err := call(); !IsNotFound(err) || IsPermissionDenied(err) {
+			t.Errorf("%s after remove: %v, want not found", name, err)
+		}
+	}
+}
+
+func TestFakeOutgoingLifecycle(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	c := fakeClient(t, srv, srv.Admin(), true) // password login
+	ctx := context.Background()
+
+	req := &OutgoingIntegrationRequest{
+		IntegrationRequestCommon: IntegrationRequestCommon{Name: "Guggy", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		Event:                    "sendMessage", URLs: []string{"https://example.com/hook"}, TriggerWords: []string{"!guggy"},
+		Token: ptr("OUTGOING-token-s3cr3t"), RetryFailedCalls: ptr(true),
+	}
+	created, err := c.CreateIntegration(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !created.IsOutgoing() || created.Token != "OUTGOING-token-s3cr3t" || created.Event != "sendMessage" ||
+		created.RetryCount == nil || *created.RetryCount != 4 || created.RetryDelay == nil || *created.RetryDelay != "powers-of-ten" {
+		t.Fatalf("created %+v / %+v", created.IntegrationCommon, created.OutgoingFields)
+	}
+	if c.UserID() != srv.Admin().UserID {
+		t.Errorf("UserID after login = %q", c.UserID())
+	}
+
+	req.TriggerWords = []string{} // cleared
+	req.URLs = []string{"https://example.com/other"}
+	updated, err := c.UpdateIntegration(ctx, created.ID, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(updated.TriggerWords) != 0 || len(updated.URLs) != 1 || updated.URLs[0] != "https://example.com/other" || updated.UpdatedBy == nil {
+		t.Errorf("updated %+v", updated.OutgoingFields)
+	}
+
+	// The outgoing token is required on update.
+	noToken := *req
+	noToken.Token = nil
+	_, err = c.UpdateIntegration(ctx, created.ID, &noToken)
+	var apiErr *APIError
+	if !errors.As(mustErr(t, err), &apiErr) || apiErr.ErrorType != "error-invalid-token" || IsNotFound(err) {
+		t.Errorf("update without token: %v", err)
+	}
+
+	hist, err := c.IntegrationHistory(ctx, created.ID, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hist.Total != 0 || len(hist.History) != 0 {
+		t.Errorf("history %+v", hist)
+	}
+
+	if _, err := c.RemoveIntegration(ctx, OutgoingType, created.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetIntegration(ctx, created.ID); !IsNotFound(err) {
+		t.Errorf("get after remove: %v", err)
+	}
+
+	me, err := c.Me(ctx)
+	if err != nil || me.Username != srv.Admin().Username {
+		t.Errorf("me %+v, %v", me, err)
+	}
+	info, err := c.Info(ctx)
+	if err != nil || info.Major < 6 || info.Version == "" {
+		t.Errorf("info %+v, %v", info, err)
+	}
+}
+
+func TestFakeListAllPagesOverHundred(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	c := fakeClient(t, srv, srv.Admin(), false)
+	ctx := context.Background()
+
+	const n = 130
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var req IntegrationRequest = &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+				Name: fmt.Sprintf("bulk-%03d", i), Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
+			}}
+			if i%2 == 1 {
+				req = &OutgoingIntegrationRequest{
+					IntegrationRequestCommon: IntegrationRequestCommon{Name: fmt.Sprintf("bulk-%03d", i), Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+					Event:                    "sendMessage", URLs: []string{"https://example.com"},
+				}
+			}
+			if _, err := c.CreateIntegration(ctx, req); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+		Name: "unrelated", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+
+	srv.ResetRequests()
+	all, err := c.ListAllIntegrations(ctx, ListOptions{Name: "BULK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != n {
+		t.Errorf("listed %d, want %d", len(all), n)
+	}
+	if got := srv.Requests(rocketchattest.EndpointList); got != 2 {
+		t.Errorf("%d list requests, want 2", got)
+	}
+	incoming, err := c.ListAllIntegrations(ctx, ListOptions{Name: "bulk-", Type: IncomingType})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(incoming) != n/2 {
+		t.Errorf("listed %d incoming, want %d", len(incoming), n/2)
+	}
+}
+
+func TestFakePermissionIsNotNotFound(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	admin := fakeClient(t, srv, srv.Admin(), false)
+	owner := fakeClient(t, srv, srv.Owner(), false)
+	regular := fakeClient(t, srv, srv.Regular(), false)
+	ctx := context.Background()
+	req := &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+		Name: "admin's", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
+	}}
+	in, err := admin.CreateIntegration(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := map[string]error{}
+	_, checks["owner get"] = owner.GetIntegration(ctx, in.ID)
+	_, checks["owner update"] = owner.UpdateIntegration(ctx, in.ID, req)
+	_, checks["owner remove"] = owner.RemoveIntegration(ctx, IncomingType, in.ID)
+	_, checks["regular create"] = regular.CreateIntegration(ctx, req)
+	_, checks["regular list"] = regular.ListIntegrations(ctx, ListOptions{})
+	for name, err := range checks {
+		if !IsPermissionDenied(err) || IsNotFound(err) {
+			t.Errorf("%s: %v, want a permission error", name, err)
+		}
+	}
+	if _, ok := srv.Integration(in.ID); !ok {
+		t.Error("the integration is gone")
+	}
+}
+
+func TestFakeLostCreateAnswer(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	c := fakeClient(t, srv, srv.Admin(), false)
+	ctx := context.Background()
+	srv.Fail(rocketchattest.EndpointCreate, 1, rocketchattest.Fault{Status: http.StatusBadGateway, AfterHandling: true})
+	_, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+		Name: "lost", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
+	}})
+	if !IsOutcomeUnknown(mustErr(t, err)) {
+		t.Errorf("err = %v", err)
+	}
+	if got := srv.Requests(rocketchattest.EndpointCreate); got != 1 {
+		t.Errorf("%d create requests, want 1", got)
+	}
+	all, err := c.ListAllIntegrations(ctx, ListOptions{Name: "lost"})
+	if err != nil || len(all) != 1 {
+		t.Errorf("integrations named lost: %d, %v", len(all), err)
+	}
+
+	// A dropped get is simply retried.
+	srv.Fail(rocketchattest.EndpointGet, 1, rocketchattest.Fault{Drop: true})
+	if _, err := c.GetIntegration(ctx, all[0].ID); err != nil {
+		t.Errorf("get after a dropped connection: %v", err)
+	}
+	if got := srv.Requests(rocketchattest.EndpointGet); got != 2 {
+		t.Errorf("%d get requests, want 2", got)
+	}
+}
+
+func TestFakeRateLimit(t *testing.T) {
+	srv := rocketchattest.NewServer(rocketchattest.WithRateLimit(3, 300*time.Millisecond))
+	defer srv.Close()
+	admin := fakeClient(t, srv, srv.Admin(), false)
+	owner := fakeClient(t, srv, srv.Owner(), false)
+	ctx := context.Background()
+	in, err := admin.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+		Name: "limited", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetRequests()
+	start := time.Now()
+	for range 7 {
+		// The owner may not read the admin's integration, but every call
+		// still counts against the limit.
+		if _, err := owner.GetIntegration(ctx, in.ID); !IsPermissionDenied(err) {
+			t.Fatalf("get: %v", err)
+		}
+	}
+	if elapsed := time.Since(start); elapsed < 300*time.Millisecond || elapsed > 3*time.Second {
+		t.Errorf("7 calls at 3 per 300ms took %s", elapsed)
+	}
+	if got := srv.Requests(rocketchattest.EndpointGet); got > 8 {
+		t.Errorf("%d get requests for 7 calls: pacing did not avoid 429s", got)
+	}
+}
