@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
-	"math/big"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -285,28 +283,13 @@ func (m *outgoingIntegrationModel) token(config integrationState) (string, diag.
 	if !m.Token.IsNull() && !m.Token.IsUnknown() {
 		return m.Token.ValueString(), diags
 	}
-	generated, err := newOutgoingToken()
+	generated, err := client.NewOutgoingToken()
 	if err != nil {
 		diags.AddError("Cannot generate a token", err.Error())
 		return "", diags
 	}
 	m.Token = types.StringValue(generated)
 	return generated, diags
-}
-
-// newOutgoingToken makes a token the way Rocket.Chat's UI does: Random.id(24),
-// 24 characters of Meteor's unmistakable alphabet.
-func newOutgoingToken() (string, error) {
-	const alphabet = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
-	out := make([]byte, 24)
-	for i := range out {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
-		if err != nil {
-			return "", err
-		}
-		out[i] = alphabet[n.Int64()]
-	}
-	return string(out), nil
 }
 
 func (m *outgoingIntegrationModel) read(_ context.Context, doc *client.Integration, _ *client.Client) diag.Diagnostics {
