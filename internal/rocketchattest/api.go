@@ -42,16 +42,17 @@ var apiRoutes map[string]*route
 func init() {
 	anyIntegrationPerm := []string{PermManageOutgoing, PermManageOwnOutgoing, PermManageIncoming, PermManageOwnIncoming}
 	apiRoutes = map[string]*route{
-		EndpointLogin:   {method: http.MethodPost, handle: (*Server).login},
-		EndpointLogout:  {method: http.MethodPost, auth: true, handle: (*Server).logout},
-		EndpointMe:      {method: http.MethodGet, auth: true, handle: (*Server).me},
-		EndpointInfo:    {method: http.MethodGet, handle: (*Server).info},
-		EndpointCreate:  {method: http.MethodPost, auth: true, body: createIntegrationSchema, handle: (*Server).createIntegration},
-		EndpointGet:     {method: http.MethodGet, auth: true, query: getIntegrationQuery, handle: (*Server).getIntegration},
-		EndpointList:    {method: http.MethodGet, auth: true, query: listIntegrationsQuery, anyPerm: anyIntegrationPerm, handle: (*Server).listIntegrations},
-		EndpointUpdate:  {method: http.MethodPut, auth: true, body: updateIntegrationSchema, handle: (*Server).updateIntegration},
-		EndpointRemove:  {method: http.MethodPost, auth: true, body: removeIntegrationSchema, anyPerm: anyIntegrationPerm, handle: (*Server).removeIntegration},
-		EndpointHistory: {method: http.MethodGet, auth: true, query: integrationHistoryQuery, anyPerm: []string{PermManageOutgoing, PermManageOwnOutgoing}, handle: (*Server).integrationHistory},
+		EndpointLogin:           {method: http.MethodPost, handle: (*Server).login},
+		EndpointLogout:          {method: http.MethodPost, auth: true, handle: (*Server).logout},
+		EndpointMe:              {method: http.MethodGet, auth: true, handle: (*Server).me},
+		EndpointInfo:            {method: http.MethodGet, handle: (*Server).info},
+		EndpointCreate:          {method: http.MethodPost, auth: true, body: createIntegrationSchema, handle: (*Server).createIntegration},
+		EndpointGet:             {method: http.MethodGet, auth: true, query: getIntegrationQuery, handle: (*Server).getIntegration},
+		EndpointList:            {method: http.MethodGet, auth: true, query: listIntegrationsQuery, anyPerm: anyIntegrationPerm, handle: (*Server).listIntegrations},
+		EndpointUpdate:          {method: http.MethodPut, auth: true, body: updateIntegrationSchema, handle: (*Server).updateIntegration},
+		EndpointRemove:          {method: http.MethodPost, auth: true, body: removeIntegrationSchema, anyPerm: anyIntegrationPerm, handle: (*Server).removeIntegration},
+		EndpointHistory:         {method: http.MethodGet, auth: true, query: integrationHistoryQuery, anyPerm: []string{PermManageOutgoing, PermManageOwnOutgoing}, handle: (*Server).integrationHistory},
+		EndpointChannelMessages: {method: http.MethodGet, auth: true, handle: (*Server).channelMessages},
 	}
 }
 

@@ -22,6 +22,8 @@ const (
 	EndpointRemove  = "integrations.remove"
 	EndpointHistory = "integrations.history"
 	EndpointHooks   = "hooks"
+	// EndpointChannelMessages reads a channel's messages, e.g. those webhooks posted.
+	EndpointChannelMessages = "channels.messages"
 	// EndpointOther counts requests to paths the server does not know.
 	EndpointOther = "other"
 )

@@ -1,0 +1,52 @@
+package rocketchattest
+
+import "slices"
+
+// channelMessages is GET /api/v1/channels.messages?roomId=…|roomName=…, the
+// call Rocket.Chat's own tests use to see that a webhook's message arrived
+// (spec §9.1 #10). Only what those tests read is modelled: the room's
+// messages, newest first, with the usual page fields. The room must be a
+// public channel the caller can see; anything else answers as an unknown
+// room.
+func (s *Server) channelMessages(c *call) (map[string]any, *apiFailure) {
+	roomID, _ := c.query["roomId"].(string)
+	roomName, _ := c.query["roomName"].(string)
+	var rm *room
+	switch {
+	case roomID != "":
+		rm = s.st.rooms[roomID]
+	case roomName != "":
+		rm = s.st.roomByIDOrName(roomName)
+	default:
+		return nil, meteorError("error-room-param-not-provided", `The parameter "roomId" or "roomName" is required`, nil)
+	}
+	if rm == nil || rm.typ != "c" {
+		return nil, meteorError("error-room-not-found", "The required \"roomId\" or \"roomName\" param provided does not match any channel", nil)
+	}
+	offset, count := pagination(c.query)
+	var all []Message
+	for _, m := range s.st.messages {
+		if m.RoomID == rm.id {
+			all = append(all, m)
+		}
+	}
+	slices.Reverse(all)
+	page := []any{}
+	for i := offset; i < len(all) && (count == 0 || len(page) < count); i++ {
+		m := all[i]
+		doc := map[string]any{
+			"_id": m.ID, "rid": m.RoomID, "msg": m.Text, "ts": isoDate(m.Timestamp), "_updatedAt": isoDate(m.Timestamp),
+			"u": m.User, "bot": map[string]any{"i": m.IntegrationID}, "groupable": false,
+		}
+		for k, v := range map[string]string{"alias": m.Alias, "emoji": m.Emoji, "avatar": m.Avatar} {
+			if v != "" {
+				doc[k] = v
+			}
+		}
+		if len(m.Attachments) > 0 {
+			doc["attachments"] = deepCopy(m.Attachments)
+		}
+		page = append(page, doc)
+	}
+	return map[string]any{"messages": page, "offset": offset, "count": len(page), "total": len(all)}, nil
+}
