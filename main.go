@@ -11,6 +11,10 @@ import (
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/provider"
 )
 
+// Documentation in docs/ is generated from the schema, templates/ and examples/.
+//go:generate terraform fmt -recursive ./examples/
+//go:generate go tool tfplugindocs generate --provider-name rocketchat
+
 // version is set by the release build (goreleaser ldflags).
 var version = "dev"
 

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The demo behind `make demo`: the provider against the in-memory Rocket.Chat,
+# end to end, with the real terraform (or tofu: TF=tofu) binary.
+#
+# It builds the provider and the test server, starts the server on a free
+# loopback port, points Terraform at the local build through a temporary CLI
+# configuration (the user's own is never read or touched), applies
+# examples/demo, posts through the created webhook and shows the message in
+# #general, shows that a second plan is empty, changes one attribute and shows
+# an in-place update that keeps the webhook URL, destroys everything and stops
+# the server. It leaves no process and no file behind, and exits non-zero as
+# soon as a step fails.
+set -euo pipefail
+
+TF="${TF:-terraform}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+if [[ -t 1 ]]; then
+  bold() { printf '\033[1m%s\033[0m\n' "$*"; }
+else
+  bold() { printf '%s\n' "$*"; }
+fi
+step() { printf '\n'; bold "==> $*"; }
+ok() { printf '    \342\234\223 %s\n' "$*"; }
+fail() { printf '    \342\234\227 %s\n' "$*" >&2; exit 1; }
+
+command -v "$TF" >/dev/null || fail "$TF is not on PATH (set TF=terraform or TF=tofu)"
+command -v go >/dev/null || fail "go is not on PATH"
+command -v curl >/dev/null || fail "curl is not on PATH"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/rocketchat-demo.XXXXXX")"
+server_pid=""
+cleanup() {
+  status=$?
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+  if [[ $status -ne 0 ]]; then
+    printf '\nThe demo failed (exit %d).\n' "$status" >&2
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# mask shows a webhook URL without its secret token.
+mask() { sed -E 's#(/hooks/[0-9a-f]+/)[^/[:space:]"]+#\1****#g'; }
+
+step "1. Build the provider and the test server"
+mkdir -p "$work/bin" "$work/tf"
+(cd "$root" && go build -o "$work/bin/terraform-provider-rocketchat" .)
+(cd "$root" && go build -o "$work/bin/rocketchat-test-server" ./internal/rocketchattest/cmd/rocketchat-test-server)
+ok "built into a temporary directory"
+
+step "2. Start the in-memory Rocket.Chat on a free loopback port"
+fifo="$work/server.out"
+mkfifo "$fifo"
+"$work/bin/rocketchat-test-server" -listen 127.0.0.1:0 >"$fifo" 2>"$work/server.log" &
+server_pid=$!
+exec 3<"$fifo"
+ready=""
+while IFS= read -r -t 20 line <&3; do
+  case "$line" in
+    export\ *) eval "$line" ;;
+    ready) ready=1; break ;;
+  esac
+done
+[[ -n "$ready" ]] || fail "the test server did not become ready: $(cat "$work/server.log")"
+export ROCKETCHAT_URL ROCKETCHAT_USER_ID ROCKETCHAT_AUTH_TOKEN
+unset ROCKETCHAT_USERNAME ROCKETCHAT_PASSWORD
+ok "Rocket.Chat answers at $ROCKETCHAT_URL ($(curl -fsS "$ROCKETCHAT_URL/api/info" | sed -E 's/.*"version":"([^"]+)".*/version \1/'))"
+
+step "3. Point $TF at the local build (temporary CLI configuration)"
+cat >"$work/cli.tfrc" <<EOF
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/terraform-rocketchat/rocketchat" = "$work/bin"
+    "registry.opentofu.org/terraform-rocketchat/rocketchat" = "$work/bin"
+  }
+  direct {}
+}
+EOF
+export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+cp "$here/main.tf" "$work/tf/"
+cd "$work/tf"
+ok "dev_overrides in $work/cli.tfrc; your own CLI configuration is not read"
+
+step "4. terraform apply: one incoming and one outgoing integration"
+"$TF" apply -auto-approve -no-color -input=false >"$work/apply.txt" 2>&1 || { mask <"$work/apply.txt"; fail "apply failed"; }
+grep -E '^  # |will be created|Plan:|Creation complete|Apply complete' "$work/apply.txt" | mask | sed 's/^/    /'
+incoming_id="$("$TF" output -raw incoming_id)"
+webhook_url="$("$TF" output -raw webhook_url)"
+[[ "$webhook_url" == "$ROCKETCHAT_URL/hooks/$incoming_id/"* ]] || fail "unexpected webhook URL: $(echo "$webhook_url" | mask)"
+ok "created incoming integration $incoming_id and outgoing integration $("$TF" output -raw outgoing_id)"
+ok "webhook URL: $(echo "$webhook_url" | mask) (token hidden)"
+
+step "5. Post a message through the webhook and find it in #general"
+text="Deployed v1.2.3 to production"
+answer="$(curl -sS -X POST -H 'Content-Type: application/json' -d "{\"text\":\"$text\"}" "$webhook_url")"
+[[ "$answer" == *'"success":true'* ]] || fail "the webhook answered: $answer"
+ok "the webhook answered $answer"
+messages="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
+  "$ROCKETCHAT_URL/api/v1/channels.messages?roomName=general")"
+[[ "$messages" == *"\"msg\":\"$text\""* ]] || fail "the message is not in #general: $messages"
+[[ "$messages" == *'"alias":"Deploy notifier"'* ]] || fail "the message does not carry the alias: $messages"
+ok "#general holds \"$text\", posted as \"Deploy notifier\""
+
+step "6. A second plan has nothing to do"
+set +e
+"$TF" plan -detailed-exitcode -no-color -input=false >"$work/plan.txt" 2>&1
+code=$?
+set -e
+[[ $code -eq 0 ]] || { mask <"$work/plan.txt"; fail "the second plan is not empty (exit $code)"; }
+ok "$(grep -E 'No changes' "$work/plan.txt" | head -n1)"
+
+step "7. Change the alias: an in-place update that keeps the webhook URL"
+"$TF" plan -no-color -input=false -var 'alias=Release bot' -out "$work/update.tfplan" >"$work/plan.txt" 2>&1
+grep -E 'update in-place|~ alias|Plan:' "$work/plan.txt" | sed 's/^/    /'
+grep -q '1 to change, 0 to destroy' "$work/plan.txt" || fail "the plan is not a single in-place update"
+"$TF" apply -no-color -input=false "$work/update.tfplan" 2>&1 | grep -E 'Modifications complete|Apply complete' | sed 's/^/    /'
+[[ "$("$TF" output -raw webhook_url)" == "$webhook_url" ]] || fail "the webhook URL changed"
+ok "same webhook URL after the update"
+curl -fsS -X POST -H 'Content-Type: application/json' -d '{"text":"second message"}' "$webhook_url" >/dev/null
+curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
+  "$ROCKETCHAT_URL/api/v1/channels.messages?roomName=general" | grep -q '"alias":"Release bot"' \
+  || fail "the updated alias did not reach the posted message"
+ok "messages now arrive as \"Release bot\""
+
+step "8. terraform destroy"
+"$TF" destroy -auto-approve -no-color -input=false -var 'alias=Release bot' 2>&1 | grep -E 'Destruction complete|Destroy complete' | sed 's/^/    /'
+remaining="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
+  "$ROCKETCHAT_URL/api/v1/integrations.list" | sed -E 's/.*"total":([0-9]+).*/\1/')"
+[[ "$remaining" == "0" ]] || fail "$remaining integrations remain in Rocket.Chat"
+ok "Rocket.Chat holds no integration any more"
+
+step "9. Stop the server and clean up"
+kill -TERM "$server_pid"
+wait "$server_pid" || fail "the test server did not stop cleanly"
+server_pid=""
+ok "server stopped; the temporary directory goes with the exit"
+
+printf '\n'
+bold "Demo complete."

@@ -1,0 +1,4 @@
+import {
+  to = rocketchat_incoming_integration.alerts
+  id = "659ea5b72dd9f928ada3e43e"
+}

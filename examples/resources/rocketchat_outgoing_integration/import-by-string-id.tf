@@ -1,0 +1,4 @@
+import {
+  to = rocketchat_outgoing_integration.deploy
+  id = "659ea5e42dd9f928ada3e451"
+}
