@@ -3,6 +3,7 @@ package rocketchattest
 import (
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -30,9 +31,10 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	// One limiter rule per webhook path; the bypass permission does not apply.
+	// One limiter rule per webhook path, whatever the method (unlike the
+	// REST routes' route+method); the bypass permission does not apply.
 	if s.limiter != nil {
-		d := s.limiter.check("hooks:"+r.URL.Path+strings.ToLower(r.Method), clientIP(r))
+		d := s.limiter.check("hooks:"+r.URL.Path, clientIP(r))
 		d.setHeaders(w.Header(), s.now())
 		if !d.allowed {
 			writeFailure(w, tooManyRequests(d.waitSeconds()))
@@ -208,7 +210,8 @@ func hookBody(r *http.Request) (map[string]any, string) {
 	if err != nil {
 		return map[string]any{}, ""
 	}
-	if r.Header.Get("Content-Type") == "application/x-www-form-urlencoded" {
+	// The media type decides, whatever its parameters (e.g. "; charset=utf-8").
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
 		form, err := url.ParseQuery(string(data))
 		if err == nil && len(form) == 1 {
 			raw := form.Get("payload")

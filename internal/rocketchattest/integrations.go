@@ -3,6 +3,7 @@ package rocketchattest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"sort"
@@ -60,6 +61,8 @@ func (s *Server) addIncoming(caller *user, in map[string]any) (map[string]any, *
 	if doc["scriptEngine"] == nil {
 		doc["scriptEngine"] = "isolated-vm"
 	}
+	// The spec's list of what create builds omits it, but the 8.4+ source of
+	// addIncomingIntegration stores skipTranspile as `=== true` on every create.
 	doc["skipTranspile"] = in["skipTranspile"] == true
 	doc["type"] = typeIncoming
 	doc["channel"] = toAnySlice(channels)
@@ -383,7 +386,8 @@ func parseSort(q map[string]any) ([]sortKey, *apiFailure) {
 	if !ok || raw == "" {
 		return nil, nil
 	}
-	bad := meteorError("error-invalid-sort", fmt.Sprintf("Invalid sort parameter provided: %q", raw), map[string]any{"helperMethod": "parseJsonQuery"})
+	// The raw value is quoted as is, not escaped: `provided: "{"name":2}"`.
+	bad := meteorError("error-invalid-sort", `Invalid sort parameter provided: "`+raw+`"`, map[string]any{"helperMethod": "parseJsonQuery"})
 	dec := json.NewDecoder(strings.NewReader(raw))
 	tok, err := dec.Token()
 	if err != nil || tok != json.Delim('{') {
@@ -400,6 +404,13 @@ func parseSort(q map[string]any) ([]sortKey, *apiFailure) {
 			return nil, bad
 		}
 		keys = append(keys, sortKey{field: kt.(string), dir: int(dir)})
+	}
+	// JSON.parse rejects an unterminated object and trailing text.
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return nil, bad
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, bad
 	}
 	return keys, nil
 }

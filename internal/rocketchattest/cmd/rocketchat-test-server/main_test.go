@@ -1,0 +1,189 @@
+//go:build unix
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildServer compiles the program into a temporary directory.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(t.TempDir(), "rocketchat-test-server")
+	out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+var exportLine = regexp.MustCompile(`^export ([A-Z_]+)='((?:[^']|'\\'')*)'$`)
+
+func TestServerProgram(t *testing.T) {
+	bin := buildServer(t)
+
+	t.Run("serves until SIGTERM", func(t *testing.T) {
+		cmd := exec.Command(bin, "-listen", "127.0.0.1:0")
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		t.Cleanup(func() {
+			if cmd.ProcessState == nil {
+				_ = cmd.Process.Kill()
+				<-exited
+			}
+		})
+
+		// Five export lines, then ready.
+		lines := make(chan string)
+		go func() {
+			defer close(lines)
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+		}()
+		env := map[string]string{}
+		var order []string
+	read:
+		for {
+			select {
+			case line, ok := <-lines:
+				if !ok {
+					t.Fatalf("stdout closed before ready; stderr: %s", stderr.String())
+				}
+				if line == "ready" {
+					break read
+				}
+				m := exportLine.FindStringSubmatch(line)
+				if m == nil {
+					t.Fatalf("unexpected line %q", line)
+				}
+				env[m[1]] = strings.ReplaceAll(m[2], `'\''`, "'")
+				order = append(order, m[1])
+			case <-time.After(10 * time.Second):
+				t.Fatal("no ready line within 10s")
+			}
+		}
+		want := []string{"ROCKETCHAT_URL", "ROCKETCHAT_USER_ID", "ROCKETCHAT_AUTH_TOKEN", "ROCKETCHAT_USERNAME", "ROCKETCHAT_PASSWORD"}
+		if strings.Join(order, " ") != strings.Join(want, " ") {
+			t.Fatalf("exports %v, want %v", order, want)
+		}
+		if !regexp.MustCompile(`^http://127\.0\.0\.1:[1-9][0-9]*$`).MatchString(env["ROCKETCHAT_URL"]) {
+			t.Fatalf("ROCKETCHAT_URL %q", env["ROCKETCHAT_URL"])
+		}
+
+		// What `curl -H X-User-Id -H X-Auth-Token $ROCKETCHAT_URL/api/v1/me` does.
+		req, _ := http.NewRequest(http.MethodGet, env["ROCKETCHAT_URL"]+"/api/v1/me", nil)
+		req.Header.Set("X-User-Id", env["ROCKETCHAT_USER_ID"])
+		req.Header.Set("X-Auth-Token", env["ROCKETCHAT_AUTH_TOKEN"])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var me map[string]any
+		err = json.NewDecoder(res.Body).Decode(&me)
+		res.Body.Close()
+		if err != nil || res.StatusCode != 200 || me["_id"] != env["ROCKETCHAT_USER_ID"] || me["username"] != env["ROCKETCHAT_USERNAME"] {
+			t.Fatalf("me: %d %v %v", res.StatusCode, me, err)
+		}
+
+		// The printed username and password log in too.
+		body, _ := json.Marshal(map[string]string{"user": env["ROCKETCHAT_USERNAME"], "password": env["ROCKETCHAT_PASSWORD"]})
+		res, err = http.Post(env["ROCKETCHAT_URL"]+"/api/v1/login", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("login: %d", res.StatusCode)
+		}
+
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Fatalf("exit after SIGTERM: %v; stderr: %s", err, stderr.String())
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("still running 5s after SIGTERM")
+		}
+		if _, err := http.Get(env["ROCKETCHAT_URL"] + "/api/info"); err == nil {
+			t.Error("still answering after exit")
+		}
+	})
+
+	refused := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr []string
+	}{
+		{"non-loopback -listen 0.0.0.0", []string{"-listen", "0.0.0.0:0"}, 1, []string{"not a loopback address"}},
+		{"non-loopback -listen :0 (all interfaces)", []string{"-listen", ":0"}, 1, []string{"not a loopback address"}},
+		{"non-loopback -listen 192.0.2.1", []string{"-listen", "192.0.2.1:0"}, 1, []string{"not a loopback address"}},
+		{"-rate-limit without a slash", []string{"-listen", "127.0.0.1:0", "-rate-limit", "10"}, 2, []string{`-rate-limit "10"`, "CALLS/WINDOW"}},
+		{"-rate-limit with zero calls", []string{"-listen", "127.0.0.1:0", "-rate-limit", "0/1s"}, 2, []string{`-rate-limit "0/1s"`, "CALLS must be a positive integer"}},
+		{"-rate-limit with a bad window", []string{"-listen", "127.0.0.1:0", "-rate-limit", "5/soon"}, 2, []string{`-rate-limit "5/soon"`, "WINDOW must be a positive duration"}},
+	}
+	for _, tc := range refused {
+		t.Run("refuses "+tc.name, func(t *testing.T) {
+			cmd := exec.Command(bin, tc.args...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			done := make(chan error, 1)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			go func() { done <- cmd.Wait() }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(5 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+				t.Fatal("did not exit")
+			}
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != tc.code {
+				t.Fatalf("exit %v, want code %d; stderr: %s", err, tc.code, stderr.String())
+			}
+			for _, s := range tc.stderr {
+				if !strings.Contains(stderr.String(), s) {
+					t.Errorf("stderr %q lacks %q", stderr.String(), s)
+				}
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout %q", stdout.String())
+			}
+		})
+	}
+}
