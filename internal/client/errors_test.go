@@ -181,7 +181,8 @@ func TestBodyExcerptIsShort(t *testing.T) {
 	env := newTestClient(t, srv.URL, noRetry)
 	_, err := env.c.Me(context.Background())
 	var e *APIError
-	if !errors.As(mustErr(t, err), &e) {
+	mustErr(t, err)
+	if !errors.As(err, &e) {
 		t.Fatalf("err = %v", err)
 	}
 	if len(e.BodyExcerpt) > excerptLimit+len("…") || !strings.HasSuffix(e.BodyExcerpt, "…") {
@@ -251,7 +252,7 @@ func TestErrorPredicates(t *testing.T) {
 }
 
 func TestTransportErrors(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

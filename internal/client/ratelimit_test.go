@@ -292,7 +292,8 @@ func TestCancelDuringRateLimitWait(t *testing.T) {
 	defer cancel2()
 	start = time.Now()
 	_, err = c.CreateIntegration(ctx2, incomingReq)
-	if !errors.Is(mustErr(t, err), context.DeadlineExceeded) || time.Since(start) > time.Second || srv.count() != 1 {
+	mustErr(t, err)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second || srv.count() != 1 {
 		t.Errorf("err %v after %s and %d requests", err, time.Since(start), srv.count())
 	}
 }
@@ -307,7 +308,8 @@ func TestCancelDuringBackoff(t *testing.T) {
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
 	_, err = c.GetIntegration(ctx, "i1")
-	if !errors.Is(mustErr(t, err), context.Canceled) || time.Since(start) > time.Second {
+	mustErr(t, err)
+	if !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
 		t.Errorf("err %v after %s", err, time.Since(start))
 	}
 }

@@ -105,7 +105,8 @@ func TestSecretsNeverReachErrors(t *testing.T) {
 			}
 			srv := newScripted(t, hs...)
 			env := newTestClient(t, srv.URL, append(tt.opts, noRetry)...)
-			err := mustErr(t, tt.run(env.c))
+			err := tt.run(env.c)
+			mustErr(t, err)
 			if strings.HasPrefix(err.Error(), "unexpected") {
 				t.Fatal(err)
 			}

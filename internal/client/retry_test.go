@@ -240,7 +240,8 @@ func TestCreateErrorsKeepTheirCause(t *testing.T) {
 	env := newTestClient(t, srv.URL)
 	_, err := env.c.CreateIntegration(context.Background(), incomingReq)
 	var apiErr *APIError
-	if !errors.As(mustErr(t, err), &apiErr) || apiErr.StatusCode != 502 {
+	mustErr(t, err)
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 {
 		t.Errorf("errors.As(*APIError) fails: %v", err)
 	}
 
@@ -248,7 +249,8 @@ func TestCreateErrorsKeepTheirCause(t *testing.T) {
 	env2 := newTestClient(t, srv2.URL, shortTimeout)
 	_, err = env2.c.CreateIntegration(context.Background(), incomingReq)
 	var te *TransportError
-	if !errors.As(mustErr(t, err), &te) || te.Timeout != 100*time.Millisecond || !strings.Contains(err.Error(), "did not answer POST /api/v1/integrations.create within 100ms") {
+	mustErr(t, err)
+	if !errors.As(err, &te) || te.Timeout != 100*time.Millisecond || !strings.Contains(err.Error(), "did not answer POST /api/v1/integrations.create within 100ms") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -319,7 +321,7 @@ func TestCreateIsRetriedWhenTheConnectionWasRefused(t *testing.T) {
 }
 
 func TestCreateIsRetriedWhenAServerStartsListening(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +333,7 @@ func TestCreateIsRetriedWhenAServerStartsListening(t *testing.T) {
 	env := newTestClient(t, "http://"+addr)
 	env.c.sleep = func(ctx context.Context, d time.Duration) error {
 		if srv == nil {
-			l, err := net.Listen("tcp", addr)
+			l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 			if err != nil {
 				t.Skipf("port %s was taken meanwhile: %v", addr, err)
 			}

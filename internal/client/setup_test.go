@@ -216,13 +216,12 @@ func assertNoSecrets(t *testing.T, what, s string) {
 }
 
 // mustErr checks that err is not nil and free of secrets.
-func mustErr(t *testing.T, err error) error {
+func mustErr(t *testing.T, err error) {
 	t.Helper()
 	if err == nil {
 		t.Fatal("expected an error, got nil")
 	}
 	assertNoSecrets(t, "error", err.Error())
-	return err
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -131,7 +131,7 @@ func (c *Client) send(ctx context.Context, cl *call, body []byte, cr creds, star
 			if ctx.Err() != nil {
 				return c.outcome(cl, &res, terr)
 			}
-			if !(cl.repeatable || neverSent(&res)) || !retryableTransport(&res) {
+			if (!cl.repeatable && !neverSent(&res)) || !retryableTransport(&res) {
 				return c.outcome(cl, &res, terr)
 			}
 			failures++

@@ -126,6 +126,16 @@ resource "rocketchat_incoming_integration" "test" {
 	})
 }
 
+// postJSON posts a message to a webhook, as a monitoring system would.
+func postJSON(url, body string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return http.DefaultClient.Do(req)
+}
+
 // TestAccIncomingIntegration_allAttributes sets every attribute, clears the
 // optional ones again, and posts through the webhook.
 func TestAccIncomingIntegration_allAttributes(t *testing.T) {
@@ -194,7 +204,7 @@ resource "rocketchat_incoming_integration" "test" {
 				},
 				Check: func(*terraform.State) error {
 					// The webhook URL survived the update; a disabled webhook answers 503.
-					resp, err := http.Post(webhookURL, "application/json", strings.NewReader(`{"text":"hello"}`))
+					resp, err := postJSON(webhookURL, `{"text":"hello"}`)
 					if err != nil {
 						return err
 					}
@@ -226,7 +236,7 @@ resource "rocketchat_incoming_integration" "test" {
 }
 `),
 			Check: resource.TestCheckResourceAttrWith(incomingAddr, "webhook_url", func(url string) error {
-				resp, err := http.Post(url, "application/json", strings.NewReader(`{"text":"deployed v1.2.3"}`))
+				resp, err := postJSON(url, `{"text":"deployed v1.2.3"}`)
 				if err != nil {
 					return err
 				}

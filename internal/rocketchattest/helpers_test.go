@@ -236,7 +236,7 @@ func (e *env) doWith(client *http.Client, q req) *resp {
 	if method == "" {
 		method = http.MethodGet
 	}
-	r, err := http.NewRequest(method, e.srv.URL()+e.expandString(q.path), body)
+	r, err := http.NewRequestWithContext(e.t.Context(), method, e.srv.URL()+e.expandString(q.path), body)
 	if err != nil {
 		e.t.Fatalf("new request: %v", err)
 	}

@@ -48,7 +48,7 @@ func findSyntaxError(src string) (line, col int, found bool) {
 			line, col = line+1, 0
 		case c == '/' && i+1 < len(src) && src[i+1] == '*':
 			i += 2
-			for i+1 < len(src) && !(src[i] == '*' && src[i+1] == '/') {
+			for i+1 < len(src) && (src[i] != '*' || src[i+1] != '/') {
 				if src[i] == '\n' {
 					line, col = line+1, 0
 				}
@@ -57,9 +57,10 @@ func findSyntaxError(src string) (line, col int, found bool) {
 			i++
 		case c == '"' || c == '\'' || c == '`':
 			for i++; i < len(src) && src[i] != c; i++ {
-				if src[i] == '\\' {
+				switch src[i] {
+				case '\\':
 					i++
-				} else if src[i] == '\n' {
+				case '\n':
 					if c != '`' {
 						return line, col, true
 					}

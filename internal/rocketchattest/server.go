@@ -1,6 +1,7 @@
 package rocketchattest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -103,7 +104,7 @@ func Start(opts ...Option) (*Server, error) {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return nil, fmt.Errorf("rocketchattest: listen address %q is not a loopback address; this server has no real security and must not be reachable from other machines", cfg.listen)
 	}
-	ln, err := net.Listen("tcp", cfg.listen)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", cfg.listen)
 	if err != nil {
 		return nil, fmt.Errorf("rocketchattest: %w", err)
 	}

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,10 +23,10 @@ func buildServer(t *testing.T) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Skip("go is not on PATH")
 	}
 	bin := filepath.Join(t.TempDir(), "rocketchat-test-server")
-	out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.CommandContext(t.Context(), goBin, "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -40,7 +39,7 @@ func TestServerProgram(t *testing.T) {
 	bin := buildServer(t)
 
 	t.Run("serves until SIGTERM", func(t *testing.T) {
-		cmd := exec.Command(bin, "-listen", "127.0.0.1:0")
+		cmd := exec.CommandContext(t.Context(), bin, "-listen", "127.0.0.1:0")
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -55,7 +54,7 @@ func TestServerProgram(t *testing.T) {
 		t.Cleanup(func() {
 			if cmd.ProcessState == nil {
 				_ = cmd.Process.Kill()
-				<-exited
+				t.Logf("killed: %v", <-exited)
 			}
 		})
 
@@ -99,7 +98,7 @@ func TestServerProgram(t *testing.T) {
 		}
 
 		// What `curl -H X-User-Id -H X-Auth-Token $ROCKETCHAT_URL/api/v1/me` does.
-		req, _ := http.NewRequest(http.MethodGet, env["ROCKETCHAT_URL"]+"/api/v1/me", nil)
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, env["ROCKETCHAT_URL"]+"/api/v1/me", nil)
 		req.Header.Set("X-User-Id", env["ROCKETCHAT_USER_ID"])
 		req.Header.Set("X-Auth-Token", env["ROCKETCHAT_AUTH_TOKEN"])
 		res, err := http.DefaultClient.Do(req)
@@ -115,7 +114,9 @@ func TestServerProgram(t *testing.T) {
 
 		// The printed username and password log in too.
 		body, _ := json.Marshal(map[string]string{"user": env["ROCKETCHAT_USERNAME"], "password": env["ROCKETCHAT_PASSWORD"]})
-		res, err = http.Post(env["ROCKETCHAT_URL"]+"/api/v1/login", "application/json", bytes.NewReader(body))
+		req, _ = http.NewRequestWithContext(t.Context(), http.MethodPost, env["ROCKETCHAT_URL"]+"/api/v1/login", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		res, err = http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +137,9 @@ func TestServerProgram(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			t.Fatal("still running 5s after SIGTERM")
 		}
-		if _, err := http.Get(env["ROCKETCHAT_URL"] + "/api/info"); err == nil {
+		req, _ = http.NewRequestWithContext(t.Context(), http.MethodGet, env["ROCKETCHAT_URL"]+"/api/info", nil)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
 			t.Error("still answering after exit")
 		}
 	})
@@ -156,7 +159,7 @@ func TestServerProgram(t *testing.T) {
 	}
 	for _, tc := range refused {
 		t.Run("refuses "+tc.name, func(t *testing.T) {
-			cmd := exec.Command(bin, tc.args...)
+			cmd := exec.CommandContext(t.Context(), bin, tc.args...)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			done := make(chan error, 1)
@@ -169,7 +172,7 @@ func TestServerProgram(t *testing.T) {
 			case err = <-done:
 			case <-time.After(5 * time.Second):
 				_ = cmd.Process.Kill()
-				<-done
+				t.Logf("killed: %v", <-done)
 				t.Fatal("did not exit")
 			}
 			var exit *exec.ExitError
