@@ -26,6 +26,9 @@ var errorAttributes = map[string]string{
 	"error-invalid-urls":                     "urls",
 	"error-invalid-triggerWords":             "trigger_words",
 	"error-invalid-token":                    "token",
+	// Plain errors, which carry their code as the whole text (spec §3.1.2 #6).
+	"integration-scripts-disabled":             "script",
+	"integration-scripts-isolated-vm-disabled": "script",
 }
 
 // errorHints explain what a Rocket.Chat error usually means for a Terraform user.
@@ -38,6 +41,10 @@ var errorHints = map[string]string{
 	"error-invalid-post-as-user": "username must be the username of an existing user, such as rocket.cat.",
 	"error-invalid-permissions": "The events roomArchived, roomCreated and userCreated need the " +
 		"manage-outgoing-integrations permission; the manage-own permission is not enough.",
+	"integration-scripts-disabled": "The Rocket.Chat server forbids integration scripts (FREEZE_INTEGRATION_SCRIPTS " +
+		"is set). Remove script, or ask its administrator to allow scripts.",
+	"integration-scripts-isolated-vm-disabled": "The Rocket.Chat server forbids integration scripts (FREEZE_INTEGRATION_SCRIPTS " +
+		"is set). Remove script, or ask its administrator to allow scripts.",
 }
 
 // permissionHint is added to every answer that means "not allowed".
@@ -54,8 +61,13 @@ func apiErrorDiagnostic(action string, kind client.IntegrationType, err error) d
 	var apiErr *client.APIError
 	attr := ""
 	if errors.As(err, &apiErr) {
-		attr = errorAttributes[apiErr.ErrorType]
-		if hint := errorHints[apiErr.ErrorType]; hint != "" {
+		code := apiErr.ErrorType
+		if code == "" {
+			// A plain Error has no errorType; some use their code as the text.
+			code = strings.TrimSpace(apiErr.ErrorText)
+		}
+		attr = errorAttributes[code]
+		if hint := errorHints[code]; hint != "" {
 			detail += "\n\n" + strings.ReplaceAll(hint, "<kind>", kindWord(kind))
 		}
 	}

@@ -146,6 +146,9 @@ func channelsAttribute(description string, required, allowScoped bool) schema.Li
 		Optional:            !required,
 		Validators: []validator.List{
 			listvalidator.SizeAtLeast(1),
+			// The entry validators skip null entries, which would otherwise
+			// pass the plan and fail the apply with a conversion error.
+			listvalidator.NoNullValues(),
 			listvalidator.ValueStringsAre(channelTarget(allowScoped)),
 		},
 	}

@@ -116,6 +116,7 @@ func NewOutgoingIntegrationResource() resource.Resource {
 					Required:            true,
 					Validators: []validator.List{
 						listvalidator.SizeAtLeast(1),
+						listvalidator.NoNullValues(), // a null entry would fail only at apply
 						listvalidator.ValueStringsAre(absoluteHTTPURL()),
 					},
 				},
@@ -126,6 +127,7 @@ func NewOutgoingIntegrationResource() resource.Resource {
 					Optional:    true,
 					Validators: []validator.List{
 						listvalidator.SizeAtLeast(1),
+						listvalidator.NoNullValues(), // a null entry would fail only at apply
 						listvalidator.ValueStringsAre(notBlank()),
 					},
 				},
