@@ -36,7 +36,7 @@ var errorHints = map[string]string{
 	"error-invalid-room": "Every entry of channels must name an existing room (#name) or user (@username).",
 	"error-invalid-channel": "Unless the provider's user holds both the manage-<kind>-integrations and the " +
 		"manage-own-<kind>-integrations permissions, it must be a member of every room in channels, and it can " +
-		"never target @users; all_private_groups and all_direct_messages need manage-outgoing-integrations.",
+		"never target @users.",
 	"error-invalid-user":         "username must be the username of an existing user, such as rocket.cat.",
 	"error-invalid-post-as-user": "username must be the username of an existing user, such as rocket.cat.",
 	"error-invalid-permissions": "The events roomArchived, roomCreated and userCreated need the " +
@@ -69,6 +69,9 @@ func apiErrorDiagnostic(action string, kind client.IntegrationType, err error) d
 		attr = errorAttributes[code]
 		if hint := errorHints[code]; hint != "" {
 			detail += "\n\n" + strings.ReplaceAll(hint, "<kind>", kindWord(kind))
+			if code == "error-invalid-channel" && kind == client.OutgoingType {
+				detail += " The targets all_private_groups and all_direct_messages need manage-outgoing-integrations."
+			}
 		}
 	}
 	switch {

@@ -112,13 +112,13 @@ func TestAPIErrorDiagnostic(t *testing.T) {
 			name: "room the user is not a member of, incoming", action: "create", kind: in,
 			err:     rcError("POST", createEP, 400, "Invalid Channel [error-invalid-channel]", "error-invalid-channel", methodDetails("addIncomingIntegration")),
 			summary: "Rocket.Chat could not create the incoming integration", attr: "channels",
-			want: []string{"Invalid Channel [error-invalid-channel]", incomingMembership, "it can never target @users"}, notWant: []string{"<kind>"},
+			want: []string{"Invalid Channel [error-invalid-channel]", incomingMembership, "it can never target @users"}, notWant: []string{"<kind>", "all_private_groups"},
 		},
 		{
 			name: "room the user is not a member of, outgoing", action: "create", kind: out,
 			err:     rcError("POST", createEP, 400, "Invalid Channel [error-invalid-channel]", "error-invalid-channel", functionDetails("validateOutgoing._verifyUserHasPermissionForChannels")),
 			summary: "Rocket.Chat could not create the outgoing integration", attr: "channels",
-			want: []string{outgoingMembership, "all_private_groups and all_direct_messages need manage-outgoing-integrations"}, notWant: []string{"<kind>"},
+			want: []string{outgoingMembership, "The targets all_private_groups and all_direct_messages need manage-outgoing-integrations"}, notWant: []string{"<kind>"},
 		},
 		{
 			name: "channel without # or @", action: "create", kind: in,
