@@ -260,3 +260,35 @@ func expectError(texts ...string) *regexp.Regexp {
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
 }
+
+// TestAccProvider_unknownSettingsAtPlan configures the provider from a value
+// that is only known after apply, as when the server is created in the same
+// configuration: the plan must still work, and the apply must use the value.
+func TestAccProvider_unknownSettingsAtPlan(t *testing.T) {
+	env := newAccEnv(t)
+	srv := env.fake(t)
+	admin := srv.Admin()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "server" {
+  input = %q
+}
+
+provider "rocketchat" {
+  server_url = terraform_data.server.output
+  user_id    = %q
+  auth_token = %q
+}
+
+resource "rocketchat_incoming_integration" "test" {
+  name     = "configured late"
+  username = "rocket.cat"
+  channels = ["#general"]
+}
+`, env.url, admin.UserID, admin.AuthToken),
+			Check: resource.TestCheckResourceAttrSet("rocketchat_incoming_integration.test", "id"),
+		}},
+	})
+}
