@@ -102,6 +102,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, endpoint strin
 		d := s.limiter.check(endpoint+strings.ToLower(r.Method), clientIP(r))
 		d.setHeaders(w.Header(), s.now())
 		if !d.allowed {
+			s.countLimited(endpoint)
 			writeFailure(w, tooManyRequests(d.waitSeconds()))
 			return
 		}

@@ -43,14 +43,16 @@ type Fault struct {
 	ContentType string
 	// Header is added to the answer (e.g. X-RateLimit-Reset or Retry-After).
 	Header http.Header
-	// Delay waits this long before answering (or before handling the
-	// request, when nothing else is set), e.g. past a client's timeout.
+	// Delay waits this long before the request is handled — or, with
+	// AfterHandling, before the answer is sent — e.g. past a client's
+	// timeout. A client that gives up during a delay before handling
+	// cancels the request.
 	Delay time.Duration
 	// Drop closes the connection without answering.
 	Drop bool
 	// AfterHandling handles the request for real first — its effects
-	// happen — and only then applies Status, Body or Drop: the answer of a
-	// request the server acted on is lost.
+	// happen — and only then applies Delay, Status, Body or Drop: the
+	// answer of a request the server acted on is late or lost.
 	AfterHandling bool
 }
 
@@ -81,6 +83,20 @@ func (s *Server) Requests(endpoint string) int {
 	return s.counts[endpoint]
 }
 
+// RateLimited returns how many requests to endpoint the rate limiter
+// refused (429) since the server started or ResetRequests was called.
+func (s *Server) RateLimited(endpoint string) int {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	return s.limited[endpoint]
+}
+
+func (s *Server) countLimited(endpoint string) {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	s.limited[endpoint]++
+}
+
 // RequestCounts returns a copy of every endpoint's counter.
 func (s *Server) RequestCounts() map[string]int {
 	s.faultMu.Lock()
@@ -97,6 +113,7 @@ func (s *Server) ResetRequests() {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	clear(s.counts)
+	clear(s.limited)
 }
 
 // countAndTakeFault counts a request and returns the fault it must suffer, if any.
@@ -188,6 +205,18 @@ func (r *recorder) Write(b []byte) (int, error) {
 	}
 	return r.body.Write(b)
 }
+// writeTo sends the recorded answer.
+func (r *recorder) writeTo(w http.ResponseWriter) {
+	for k, vs := range r.header {
+		w.Header()[k] = vs
+	}
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	w.WriteHeader(r.status)
+	_, _ = w.Write(r.body.Bytes())
+}
+
 func (r *recorder) WriteHeader(status int) {
 	if r.status == 0 {
 		r.status = status

@@ -37,6 +37,7 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 		d := s.limiter.check("hooks:"+r.URL.Path, clientIP(r))
 		d.setHeaders(w.Header(), s.now())
 		if !d.allowed {
+			s.countLimited(EndpointHooks)
 			writeFailure(w, tooManyRequests(d.waitSeconds()))
 			return
 		}

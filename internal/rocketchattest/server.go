@@ -79,6 +79,7 @@ type Server struct {
 	faultMu sync.Mutex // guards faults and counts
 	faults  map[string][]Fault
 	counts  map[string]int
+	limited map[string]int
 }
 
 // NewServer starts a server with seeded users, rooms and permissions. It
@@ -109,13 +110,14 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("rocketchattest: %w", err)
 	}
 	s := &Server{
-		cfg:    cfg,
-		ln:     ln,
-		url:    "http://" + ln.Addr().String(),
-		done:   make(chan struct{}),
-		faults: map[string][]Fault{},
-		counts: map[string]int{},
-		creds:  map[string]Credentials{},
+		cfg:     cfg,
+		ln:      ln,
+		url:     "http://" + ln.Addr().String(),
+		done:    make(chan struct{}),
+		faults:  map[string][]Fault{},
+		counts:  map[string]int{},
+		limited: map[string]int{},
+		creds:   map[string]Credentials{},
 	}
 	if cfg.rateCalls > 0 && cfg.rateWindow > 0 {
 		s.limiter = newRateLimiter(cfg.rateCalls, cfg.rateWindow, cfg.now)
@@ -323,35 +325,60 @@ func (s *Server) Messages(target string) []Message {
 // ServeHTTP serves the Rocket.Chat API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	endpoint, rt := resolve(r)
-	fault, faulty := s.countAndTakeFault(endpoint)
-	if faulty && fault.Delay > 0 {
-		select {
-		case <-time.After(fault.Delay):
-		case <-r.Context().Done():
-			return
+	serve := func(w http.ResponseWriter) {
+		switch {
+		case endpoint == EndpointHooks:
+			s.serveHook(w, r)
+		case rt != nil:
+			s.serveAPI(w, r, endpoint, rt)
+		default:
+			// Rocket.Chat's answer for an unknown route was not confirmed; a
+			// plain 404 is what a client must cope with in any case.
+			http.NotFound(w, r)
 		}
 	}
-	if faulty && fault.replacesAnswer() && !fault.AfterHandling {
-		applyFault(w, fault)
-		return
-	}
-	target := w
-	var rec *recorder
-	if faulty && fault.AfterHandling && fault.replacesAnswer() {
-		rec = newRecorder()
-		target = rec
-	}
+	fault, faulty := s.countAndTakeFault(endpoint)
 	switch {
-	case endpoint == EndpointHooks:
-		s.serveHook(target, r)
-	case rt != nil:
-		s.serveAPI(target, r, endpoint, rt)
+	case !faulty:
+		serve(w)
+	case fault.AfterHandling:
+		// The request takes effect; then its answer is late, replaced or lost.
+		rec := newRecorder()
+		serve(rec)
+		if !sleepUnlessGone(r, fault.Delay) {
+			return
+		}
+		if fault.replacesAnswer() {
+			applyFault(w, fault)
+		} else {
+			rec.writeTo(w)
+		}
 	default:
-		// Rocket.Chat's answer for an unknown route was not confirmed; a
-		// plain 404 is what a client must cope with in any case.
-		http.NotFound(target, r)
+		// A client that gives up while the server is still waiting cancels
+		// the request before it takes effect.
+		if !sleepUnlessGone(r, fault.Delay) {
+			return
+		}
+		if fault.replacesAnswer() {
+			applyFault(w, fault)
+			return
+		}
+		serve(w)
 	}
-	if rec != nil {
-		applyFault(w, fault)
+}
+
+// sleepUnlessGone waits d, or less when the client goes away; it reports
+// whether the client is still there.
+func sleepUnlessGone(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
 	}
 }

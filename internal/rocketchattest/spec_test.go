@@ -1,6 +1,9 @@
 package rocketchattest_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -2694,6 +2697,26 @@ func spec6() []row {
 			},
 		},
 		{
+			name:  "§6 counters: RateLimited counts the refused calls per endpoint",
+			opts:  limit3,
+			clock: true,
+			setup: func(e *env) {
+				for range 5 {
+					e.do(me("regular"))
+				}
+			},
+			req:    me("admin"),
+			status: 200,
+			check: func(e *env, _ *resp) {
+				if got := e.srv.RateLimited(rc.EndpointMe); got != 2 {
+					e.t.Errorf("RateLimited(me) = %d, want 2", got)
+				}
+				if got := e.srv.Requests(rc.EndpointMe); got != 6 {
+					e.t.Errorf("Requests(me) = %d, want 6", got)
+				}
+			},
+		},
+		{
 			name:  "§6 429 seconds = ceil(timeToReset/1000); Reset stays absolute",
 			opts:  limit3,
 			clock: true,
@@ -3472,6 +3495,43 @@ func faultRows() []row {
 			check: func(e *env, r *resp) {
 				if r.took < 100*time.Millisecond {
 					e.t.Errorf("answered after %v", r.took)
+				}
+			},
+		},
+		{
+			name: "fault: AfterHandling with Delay: the create happened, its answer comes late",
+			setup: func(e *env) {
+				e.srv.Fail(rc.EndpointCreate, 1, rc.Fault{Delay: 100 * time.Millisecond, AfterHandling: true})
+			},
+			req:    create("admin", incomingBody(nil)),
+			status: 200,
+			check: func(e *env, r *resp) {
+				if r.took < 100*time.Millisecond {
+					e.t.Errorf("answered after %v", r.took)
+				}
+			},
+		},
+		{
+			name: "fault: a client that gives up during a Delay cancels the request before it takes effect",
+			setup: func(e *env) {
+				e.srv.Fail(rc.EndpointCreate, 1, rc.Fault{Delay: 2 * time.Second})
+				ctx, cancel := context.WithTimeout(e.t.Context(), 50*time.Millisecond)
+				defer cancel()
+				body, _ := json.Marshal(incomingBody(nil))
+				r, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.srv.URL()+"/api/v1/integrations.create", bytes.NewReader(body))
+				admin := e.srv.Admin()
+				r.Header.Set("X-User-Id", admin.UserID)
+				r.Header.Set("X-Auth-Token", admin.AuthToken)
+				r.Header.Set("Content-Type", "application/json")
+				if res, err := http.DefaultClient.Do(r); err == nil {
+					res.Body.Close()
+					e.t.Errorf("answered %d before the delay", res.StatusCode)
+				}
+			},
+			check: func(e *env, _ *resp) {
+				time.Sleep(100 * time.Millisecond)
+				if n := len(e.srv.Integrations()); n != 0 {
+					e.t.Errorf("%d integrations stored after the client gave up", n)
 				}
 			},
 		},
