@@ -228,7 +228,9 @@ func (s *Server) AddUser(username string, roles ...string) Credentials {
 	return s.addUserLocked(username, username, roles, "user", "")
 }
 
-// AddRoom creates a public channel (or a private group when private) with the given member usernames.
+// AddRoom creates a public channel (or a private group when private) with
+// the given member usernames. The administrator is always a member, as the
+// Rocket.Chat reference advises for a test server.
 func (s *Server) AddRoom(name string, private bool, members ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -236,7 +238,7 @@ func (s *Server) AddRoom(name string, private bool, members ...string) {
 	if private {
 		typ = "p"
 	}
-	s.addRoomLocked("", name, typ, members)
+	s.addRoomLocked("", name, typ, append([]string{AdminUsername}, members...))
 }
 
 // DeleteUser removes a user, as an administrator would.
