@@ -113,6 +113,7 @@ type Client struct {
 
 	secrets *secretSet
 	limits  *rateLimits
+	clock   serverClock
 
 	// Replaceable in tests so that waits take no time.
 	now    func() time.Time

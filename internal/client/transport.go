@@ -152,6 +152,7 @@ func (c *Client) send(ctx context.Context, cl *call, body []byte, cr creds, star
 			"status": res.status, "duration_ms": c.now().Sub(began).Milliseconds(),
 		})
 		c.secrets.add(scanTokens(res.body)...)
+		c.clock.observe(res.header, c.now())
 		if res.status != http.StatusTooManyRequests {
 			c.noteRateLimit(cl.method, cl.path, res.header)
 		}
