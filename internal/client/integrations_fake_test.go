@@ -321,3 +321,47 @@ func TestFakeRateLimit(t *testing.T) {
 		t.Errorf("%d get requests for 7 calls: pacing did not avoid 429s", got)
 	}
 }
+
+// TestFakePacingAvoids429 sends many concurrent creates as a user the
+// limiter applies to: they spread over the windows without a single 429,
+// and take about the floor the limit sets.
+func TestFakePacingAvoids429(t *testing.T) {
+	const limit, n = 5, 30
+	window := 400 * time.Millisecond
+	srv := rocketchattest.NewServer(rocketchattest.WithRateLimit(limit, window))
+	defer srv.Close()
+	c := fakeClient(t, srv, srv.Owner(), false)
+	ctx := context.Background()
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+				Name: fmt.Sprintf("paced %d", i), Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
+			}})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	took := time.Since(start)
+	if got := srv.RateLimited(rocketchattest.EndpointCreate); got != 0 {
+		t.Errorf("%d creates were refused with 429", got)
+	}
+	if got := len(srv.Integrations()); got != n {
+		t.Errorf("%d integrations, want %d", got, n)
+	}
+	floor := time.Duration((n+limit-1)/limit-1) * window
+	if took < floor {
+		t.Errorf("took %v, less than the %v the limit allows: the limiter cannot have applied", took, floor)
+	}
+	t.Logf("%d creates under %d per %v: %v (floor %v)", n, limit, window, took, floor)
+}

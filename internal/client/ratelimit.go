@@ -16,9 +16,15 @@ import (
 // X-RateLimit-Remaining and X-RateLimit-Reset (an absolute time in epoch
 // milliseconds); a 429 body says "You must wait S seconds".
 
-// rateLimitMargin is added to every wait so that a call does not arrive a
-// moment before the server's window resets.
+// rateLimitMargin is added to a wait after a 429 so that a call does not
+// arrive a moment before the server's window resets.
 const rateLimitMargin = 100 * time.Millisecond
+
+// pacingMargin is added to a wait for a window that the answers announced as
+// exhausted. It is smaller: the reset time is exact to the millisecond, and a
+// call that arrives a little early costs one 429, which then says how long
+// to wait, while every window lost to margin slows a large apply down.
+const pacingMargin = 20 * time.Millisecond
 
 // maxPlausibleWait bounds a wait derived from X-RateLimit-Reset alone; a
 // longer one points at clock skew rather than at a real window.
@@ -29,84 +35,150 @@ const maxPlausibleWait = 15 * time.Minute
 // to wait; a call held too long (after clock skew) costs more.
 const maxPacingWait = 2 * time.Minute
 
-// rateLimits remembers, per endpoint and method, until when further calls
-// would only be refused. It is safe for concurrent use.
+// rateLimits keeps, per endpoint and method, what the server said about its
+// rate-limit window, and the calls in flight, so that calls are spread over
+// windows instead of running into 429 answers. It is safe for concurrent use.
+//
+// Until an answer has shown whether an endpoint is limited, one call at a
+// time goes to it (the first of a run, and the first after each window
+// reset, when the server starts a new window). Then calls go while the
+// window has calls left beyond those in flight, and wait for the reset
+// otherwise. Users who bypass the limiter get no headers and no pacing.
 type rateLimits struct {
 	mu    sync.Mutex
-	byKey map[string]rateWindow
+	byKey map[string]*rateWindow
 }
 
 type rateWindow struct {
-	until time.Time
-	limit string // X-RateLimit-Limit, for log lines
+	until time.Time // no call before this time (a 429 said so)
+	limit string    // X-RateLimit-Limit, for log lines
+
+	learned   bool      // an answer in the current window said whether the endpoint is limited
+	limited   bool      // it carried X-RateLimit-* headers
+	remaining int       // calls left in the window, as last reported
+	reset     time.Time // end of the window, local clock
+	inflight  int       // calls sent and not answered yet
+	probing   bool      // a call is out to learn the window
 }
 
-func newRateLimits() *rateLimits { return &rateLimits{byKey: map[string]rateWindow{}} }
+func newRateLimits() *rateLimits { return &rateLimits{byKey: map[string]*rateWindow{}} }
 
-func (r *rateLimits) get(key string) rateWindow {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.byKey[key]
+func (r *rateLimits) window(key string) *rateWindow {
+	w := r.byKey[key]
+	if w == nil {
+		w = &rateWindow{}
+		r.byKey[key] = w
+	}
+	return w
 }
 
 // hold keeps calls to key back until the given time; an existing later hold wins.
 func (r *rateLimits) hold(key string, until time.Time, limit string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	w := r.byKey[key]
+	w := r.window(key)
 	if until.After(w.until) {
 		w.until = until
 	}
 	if limit != "" {
 		w.limit = limit
 	}
-	r.byKey[key] = w
+	w.remaining = 0
 }
 
-// waitForWindow holds a call back while its endpoint's window is exhausted.
-// It fails at once when the window ends after the call's deadline.
-func (c *Client) waitForWindow(ctx context.Context, method, endpoint string, deadline time.Time) error {
+// probeStep is how often a call waiting for the answer that reveals the
+// window looks again.
+const probeStep = 20 * time.Millisecond
+
+// acquire waits until a call to the endpoint can be sent without being
+// refused, and counts it in flight; the returned release must be called with
+// the answer's headers (nil when there was no answer). It fails at once when
+// the wait would end after the call's deadline.
+func (c *Client) acquire(ctx context.Context, method, endpoint string, deadline time.Time) (func(answer http.Header), error) {
 	key := method + " " + endpoint
 	for {
-		w := c.limits.get(key)
 		now := c.now()
-		d := w.until.Sub(now)
-		if d <= 0 {
-			return nil
+		c.limits.mu.Lock()
+		w := c.limits.window(key)
+		var wait time.Duration
+		window := false // waiting for the window to reset, which is worth a log line
+		switch {
+		case w.until.After(now):
+			wait, window = w.until.Sub(now), true
+		case w.learned && w.limited && !now.Before(w.reset):
+			w.learned = false // the server starts a new window with the next call
+			wait = 0
+		case !w.learned && w.probing:
+			wait = probeStep
+		case !w.learned:
+			w.probing = true
+			w.inflight++
+			c.limits.mu.Unlock()
+			return c.releaser(key, true), nil
+		case !w.limited || w.remaining-w.inflight > 0:
+			w.inflight++
+			c.limits.mu.Unlock()
+			return c.releaser(key, false), nil
+		default:
+			wait, window = min(w.reset.Sub(now)+pacingMargin, maxPacingWait), true
 		}
-		if now.Add(d).After(deadline) {
-			return &rateLimitWaitError{method: method, endpoint: endpoint, limit: w.limit, wait: d}
+		limit := w.limit
+		c.limits.mu.Unlock()
+		if wait <= 0 {
+			continue
 		}
-		limit := "the rate limit"
-		if w.limit != "" {
-			limit = "rate limit of " + w.limit + " calls"
+		if now.Add(wait).After(deadline) {
+			return nil, &rateLimitWaitError{method: method, endpoint: endpoint, limit: limit, wait: wait}
 		}
-		c.info(ctx, limit+" reached for "+key+"; waiting "+d.Round(time.Millisecond).String()+" until the window resets", map[string]any{
-			"method":   method,
-			"endpoint": endpoint,
-			"wait":     d.String(),
-			"limit":    w.limit,
-		})
-		if err := c.sleep(ctx, d); err != nil {
-			return err
+		if window {
+			text := "the rate limit"
+			if limit != "" {
+				text = "rate limit of " + limit + " calls"
+			}
+			c.info(ctx, text+" reached for "+key+"; waiting "+wait.Round(time.Millisecond).String()+" until the window resets", map[string]any{
+				"method": method, "endpoint": endpoint, "wait": wait.String(), "limit": limit,
+			})
+		}
+		if err := c.sleep(ctx, wait); err != nil {
+			return nil, err
 		}
 	}
 }
 
-// noteRateLimit records an exhausted window announced by a response that
-// was not refused (X-RateLimit-Remaining: 0).
-func (c *Client) noteRateLimit(method, endpoint string, h http.Header) {
-	if strings.TrimSpace(h.Get("X-RateLimit-Remaining")) != "0" {
-		return
+// releaser ends a call's time in flight and learns from its answer.
+func (c *Client) releaser(key string, probe bool) func(http.Header) {
+	return func(h http.Header) {
+		now := c.now()
+		c.limits.mu.Lock()
+		defer c.limits.mu.Unlock()
+		w := c.limits.window(key)
+		w.inflight--
+		if probe {
+			w.probing = false
+		}
+		if h == nil {
+			return // no answer: nothing learned
+		}
+		remaining, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining")))
+		d, ok := resetWait(h, now)
+		if err != nil || !ok || d < 0 || d > maxPlausibleWait {
+			// No usable headers: the limiter does not apply to this user, or
+			// the server does not say; a 429 would tell.
+			w.learned, w.limited = true, false
+			return
+		}
+		reset := now.Add(d)
+		if w.learned && w.limited && reset.Sub(w.reset).Abs() < time.Second {
+			// Answers of one window arrive in any order; the lowest count is the newest.
+			w.remaining = min(w.remaining, remaining)
+		} else {
+			w.remaining = remaining
+		}
+		w.learned, w.limited, w.reset = true, true, reset
+		if l := h.Get("X-RateLimit-Limit"); l != "" {
+			w.limit = l
+		}
 	}
-	d, ok := resetWait(h, c.now())
-	if !ok || d < 0 || d > maxPlausibleWait {
-		// Without a believable reset time the next call may go; a 429 would
-		// then say how long to wait.
-		return
-	}
-	d = min(d+rateLimitMargin, maxPacingWait)
-	c.limits.hold(method+" "+endpoint, c.now().Add(d), h.Get("X-RateLimit-Limit"))
 }
 
 // tooManyRequestsWait chooses how long to wait after a 429. ok is false when

@@ -195,13 +195,13 @@ func TestProactivePacing(t *testing.T) {
 	if _, err := env.c.GetIntegration(ctx, "i2"); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := env.clock.waits(), []time.Duration{30*time.Second + rateLimitMargin}; !reflect.DeepEqual(got, want) {
+	if got, want := env.clock.waits(), []time.Duration{30*time.Second + pacingMargin}; !reflect.DeepEqual(got, want) {
 		t.Errorf("waits %v, want %v", got, want)
 	}
 	if srv.count() != 3 {
 		t.Errorf("%d requests", srv.count())
 	}
-	if !strings.Contains(env.log.text(), "INFO rate limit of 10 calls reached for GET /api/v1/integrations.get; waiting 30.1s until the window resets") {
+	if !strings.Contains(env.log.text(), "INFO rate limit of 10 calls reached for GET /api/v1/integrations.get; waiting 30.02s until the window resets") {
 		t.Errorf("log:\n%s", env.log.text())
 	}
 }

@@ -104,7 +104,8 @@ func (c *Client) send(ctx context.Context, cl *call, body []byte, cr creds, star
 		return &gaveUpError{err: err, attempts: attempts, elapsed: c.now().Sub(start), reason: reason}
 	}
 	for {
-		if err := c.waitForWindow(ctx, cl.method, cl.path, deadline); err != nil {
+		release, err := c.acquire(ctx, cl.method, cl.path, deadline)
+		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s %s: waiting for the rate-limit window to reset: %w", cl.method, cl.path, err)
 			}
@@ -121,6 +122,11 @@ func (c *Client) send(ctx context.Context, cl *call, body []byte, cr creds, star
 		c.debug(ctx, "sending Rocket.Chat request", map[string]any{"method": cl.method, "endpoint": cl.path, "attempt": attempts})
 		began := c.now()
 		res := c.attempt(ctx, cl, body, cr, timeout)
+		if res.err != nil || res.status == http.StatusTooManyRequests {
+			release(nil) // the 429 case holds the endpoint below
+		} else {
+			release(res.header)
+		}
 
 		if res.err != nil {
 			terr := c.transportError(ctx, cl, &res, timeout)
@@ -153,9 +159,6 @@ func (c *Client) send(ctx context.Context, cl *call, body []byte, cr creds, star
 		})
 		c.secrets.add(scanTokens(res.body)...)
 		c.clock.observe(res.header, c.now())
-		if res.status != http.StatusTooManyRequests {
-			c.noteRateLimit(cl.method, cl.path, res.header)
-		}
 
 		switch {
 		case res.status >= 200 && res.status < 300:
