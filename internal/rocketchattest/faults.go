@@ -45,8 +45,8 @@ type Fault struct {
 	Header http.Header
 	// Delay waits this long before the request is handled — or, with
 	// AfterHandling, before the answer is sent — e.g. past a client's
-	// timeout. A client that gives up during a delay before handling
-	// cancels the request.
+	// timeout. Like a busy server, this one still acts on a delayed
+	// request whose client has given up meanwhile.
 	Delay time.Duration
 	// Drop closes the connection without answering.
 	Drop bool

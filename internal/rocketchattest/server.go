@@ -1,6 +1,8 @@
 package rocketchattest
 
 import (
+	"bytes"
+	"io"
 	"context"
 	"fmt"
 	"net"
@@ -356,10 +358,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			rec.writeTo(w)
 		}
 	default:
-		// A client that gives up while the server is still waiting cancels
-		// the request before it takes effect.
-		if !sleepUnlessGone(r, fault.Delay) {
-			return
+		if fault.Delay > 0 {
+			// A slow server: it has the request and acts on it after the
+			// delay, even when the client has given up meanwhile, as a busy
+			// Rocket.Chat would.
+			body, _ := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			time.Sleep(fault.Delay)
 		}
 		if fault.replacesAnswer() {
 			applyFault(w, fault)
