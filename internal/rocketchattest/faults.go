@@ -205,6 +205,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 	}
 	return r.body.Write(b)
 }
+
 // writeTo sends the recorded answer.
 func (r *recorder) writeTo(w http.ResponseWriter) {
 	for k, vs := range r.header {

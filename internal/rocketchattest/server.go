@@ -2,9 +2,9 @@ package rocketchattest
 
 import (
 	"bytes"
-	"io"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"slices"
