@@ -56,7 +56,13 @@ const permissionHint = "The user the provider authenticates as lacks a permissio
 // Rocket.Chat's own message, on the attribute it concerns where there is
 // one, with a hint for permission, credential and rate-limit problems.
 func apiErrorDiagnostic(action string, kind client.IntegrationType, err error) diag.Diagnostic {
-	summary := "Rocket.Chat could not " + action + " the " + kindName(kind)
+	return apiErrorDiagnosticFor(action+" the "+kindName(kind), kind, err)
+}
+
+// apiErrorDiagnosticFor is apiErrorDiagnostic for what the summaries name,
+// such as "list the integrations", where a single integration does not fit.
+func apiErrorDiagnosticFor(what string, kind client.IntegrationType, err error) diag.Diagnostic {
+	summary := "Rocket.Chat could not " + what
 	detail := err.Error()
 	var apiErr *client.APIError
 	attr := ""
@@ -76,7 +82,7 @@ func apiErrorDiagnostic(action string, kind client.IntegrationType, err error) d
 	}
 	switch {
 	case client.IsPermissionDenied(err):
-		summary = "Not allowed to " + action + " the " + kindName(kind)
+		summary = "Not allowed to " + what
 		detail += "\n\n" + permissionHint
 	case client.IsUnauthorized(err):
 		summary = "Rocket.Chat rejected the provider's credentials"
@@ -85,7 +91,7 @@ func apiErrorDiagnostic(action string, kind client.IntegrationType, err error) d
 		detail += "\n\nRocket.Chat's rate limiter kept refusing the call for longer than max_retry_wait allows. " +
 			"Raise max_retry_wait, lower -parallelism, or give the provider's user the api-bypass-rate-limit permission."
 	case client.IsOutcomeUnknown(err):
-		summary = "The outcome of the request to " + action + " the " + kindName(kind) + " is unknown"
+		summary = "The outcome of the request to " + what + " is unknown"
 		detail += "\n\nRocket.Chat may have acted on the request before the answer was lost. " +
 			"Look for the integration in Rocket.Chat (Administration → Integrations); if it exists, import it with " +
 			"`terraform import` instead of applying again, so that no duplicate is created."

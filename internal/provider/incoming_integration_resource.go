@@ -24,7 +24,13 @@ type incomingIntegrationModel struct {
 
 // NewIncomingIntegrationResource is the factory of rocketchat_incoming_integration.
 func NewIncomingIntegrationResource() resource.Resource {
-	return &integrationResource[incomingIntegrationModel, *incomingIntegrationModel]{kind: integrationKind{
+	return &integrationResource[incomingIntegrationModel, *incomingIntegrationModel]{kind: incomingKind()}
+}
+
+// incomingKind describes incoming integrations; the resource's schema is
+// also the source of the data source's.
+func incomingKind() integrationKind {
+	return integrationKind{
 		name: "incoming_integration",
 		typ:  client.IncomingType,
 		schema: resourceSchema(
@@ -56,7 +62,7 @@ func NewIncomingIntegrationResource() resource.Resource {
 					PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				},
 			}),
-	}}
+	}
 }
 
 func (m *incomingIntegrationModel) common() *integrationModel { return &m.integrationModel }

@@ -12,15 +12,21 @@ import (
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
 )
 
+// integrationReader is what the shared resource and data source code needs
+// to fill the model of one kind of integration from Rocket.Chat.
+type integrationReader interface {
+	common() *integrationModel
+	// read copies a stored document into the model.
+	read(ctx context.Context, doc *client.Integration, c *client.Client) diag.Diagnostics
+}
+
 // integrationState is what the shared resource code needs from the model of
 // one kind of integration.
 type integrationState interface {
-	common() *integrationModel
+	integrationReader
 	// request builds the body of a create, or of an update, from the planned
 	// values; config is the configuration, which alone holds write-only values.
 	request(ctx context.Context, config integrationState, update bool) (client.IntegrationRequest, diag.Diagnostics)
-	// read copies a stored document into the model.
-	read(ctx context.Context, doc *client.Integration, c *client.Client) diag.Diagnostics
 	// validate checks the rules that tie attributes together, at plan time.
 	validate(ctx context.Context) diag.Diagnostics
 	// planUpdate adjusts the plan given the prior state; changing tells
@@ -63,15 +69,7 @@ func (r *integrationResource[M, P]) Schema(_ context.Context, _ resource.SchemaR
 }
 
 func (r *integrationResource[M, P]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue.", req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *integrationResource[M, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -255,10 +253,11 @@ func (r *integrationResource[M, P]) ImportState(ctx context.Context, req resourc
 
 // wrongKind is the error for an ID of an integration of the other kind.
 func wrongKind(id string, actual client.IntegrationType) diag.Diagnostic {
-	other := "rocketchat_incoming_integration"
-	if actual == client.OutgoingType {
-		other = "rocketchat_outgoing_integration"
-	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("id"), "Integration of the other kind",
-		fmt.Sprintf("The integration with ID %s is an %s; manage or import it as a %s resource.", id, kindName(actual), other))
+		fmt.Sprintf("The integration with ID %s is an %s; manage or import it as a %s resource.", id, kindName(actual), typeName(actual)))
+}
+
+// typeName is the Terraform type name of a kind's resource and data source.
+func typeName(kind client.IntegrationType) string {
+	return "rocketchat_" + kindWord(kind) + "_integration"
 }

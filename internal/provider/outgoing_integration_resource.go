@@ -48,8 +48,11 @@ var eventNames = []string{"sendMessage", "fileUploaded", "roomArchived", "roomCr
 
 var retryDelays = []string{"powers-of-ten", "powers-of-two", "increments-of-two"}
 
-// outgoingIntegrationModel is the state of rocketchat_outgoing_integration.
-type outgoingIntegrationModel struct {
+// outgoingIntegrationFields are the attributes of an outgoing integration
+// that Rocket.Chat stores and returns: all but the write-only ones. It is the
+// model of the rocketchat_outgoing_integration data source, which has no
+// write-only attributes.
+type outgoingIntegrationFields struct {
 	integrationModel
 	Event               types.String `tfsdk:"event"`
 	URLs                types.List   `tfsdk:"urls"`
@@ -57,13 +60,18 @@ type outgoingIntegrationModel struct {
 	TriggerWordAnywhere types.Bool   `tfsdk:"trigger_word_anywhere"`
 	TargetRoom          types.String `tfsdk:"target_room"`
 	Token               types.String `tfsdk:"token"`
-	TokenWO             types.String `tfsdk:"token_wo"`
-	TokenWOVersion      types.Int64  `tfsdk:"token_wo_version"`
 	RunOnEdits          types.Bool   `tfsdk:"run_on_edits"`
 	ImpersonateUser     types.Bool   `tfsdk:"impersonate_user"`
 	RetryFailedCalls    types.Bool   `tfsdk:"retry_failed_calls"`
 	RetryCount          types.Int64  `tfsdk:"retry_count"`
 	RetryDelay          types.String `tfsdk:"retry_delay"`
+}
+
+// outgoingIntegrationModel is the state of rocketchat_outgoing_integration.
+type outgoingIntegrationModel struct {
+	outgoingIntegrationFields
+	TokenWO        types.String `tfsdk:"token_wo"`
+	TokenWOVersion types.Int64  `tfsdk:"token_wo_version"`
 }
 
 func eventList() string {
@@ -87,10 +95,16 @@ func eventList() string {
 
 // NewOutgoingIntegrationResource is the factory of rocketchat_outgoing_integration.
 func NewOutgoingIntegrationResource() resource.Resource {
+	return &integrationResource[outgoingIntegrationModel, *outgoingIntegrationModel]{kind: outgoingKind()}
+}
+
+// outgoingKind describes outgoing integrations; the resource's schema is
+// also the source of the data source's.
+func outgoingKind() integrationKind {
 	optionalFalse := func(desc string) schema.BoolAttribute {
 		return schema.BoolAttribute{MarkdownDescription: desc + " Defaults to `false`.", Optional: true, Computed: true, Default: booldefault.StaticBool(false)}
 	}
-	return &integrationResource[outgoingIntegrationModel, *outgoingIntegrationModel]{kind: integrationKind{
+	return integrationKind{
 		name: "outgoing_integration",
 		typ:  client.OutgoingType,
 		schema: resourceSchema(
@@ -187,10 +201,10 @@ func NewOutgoingIntegrationResource() resource.Resource {
 					PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				},
 			}),
-	}}
+	}
 }
 
-func (m *outgoingIntegrationModel) common() *integrationModel { return &m.integrationModel }
+func (m *outgoingIntegrationFields) common() *integrationModel { return &m.integrationModel }
 
 // validate checks what an event requires and excludes (spec §8).
 func (m *outgoingIntegrationModel) validate(context.Context) diag.Diagnostics {
@@ -294,7 +308,18 @@ func (m *outgoingIntegrationModel) token(config integrationState) (string, diag.
 	return generated, diags
 }
 
-func (m *outgoingIntegrationModel) read(_ context.Context, doc *client.Integration, _ *client.Client) diag.Diagnostics {
+// read copies a stored document into the state; with token_wo the token
+// stays out of it.
+func (m *outgoingIntegrationModel) read(ctx context.Context, doc *client.Integration, c *client.Client) diag.Diagnostics {
+	diags := m.outgoingIntegrationFields.read(ctx, doc, c)
+	if m.writeOnly() {
+		m.Token = types.StringNull()
+	}
+	return diags
+}
+
+// read copies a stored document into the fields, the token included.
+func (m *outgoingIntegrationFields) read(_ context.Context, doc *client.Integration, _ *client.Client) diag.Diagnostics {
 	diags := m.readCommon(doc)
 	ev := outgoingEvents[doc.Event]
 	m.Event = types.StringValue(doc.Event)
@@ -307,11 +332,7 @@ func (m *outgoingIntegrationModel) read(_ context.Context, doc *client.Integrati
 	}
 	m.TriggerWordAnywhere = types.BoolValue(doc.TriggerWordAnywhere != nil && *doc.TriggerWordAnywhere)
 	m.TargetRoom = nullableString(doc.TargetRoom)
-	if m.writeOnly() {
-		m.Token = types.StringNull()
-	} else {
-		m.Token = emptyAsNull(doc.Token)
-	}
+	m.Token = emptyAsNull(doc.Token)
 	m.RunOnEdits = types.BoolValue(doc.RunOnEdits != nil && *doc.RunOnEdits)
 	m.ImpersonateUser = types.BoolValue(doc.ImpersonateUser != nil && *doc.ImpersonateUser)
 	m.RetryFailedCalls = types.BoolValue(doc.RetryFailedCalls != nil && *doc.RetryFailedCalls)

@@ -305,5 +305,9 @@ func (p *rocketChatProvider) Resources(_ context.Context) []func() resource.Reso
 }
 
 func (p *rocketChatProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewIncomingIntegrationDataSource,
+		NewOutgoingIntegrationDataSource,
+		NewIntegrationsDataSource,
+	}
 }
