@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -131,8 +132,17 @@ func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	ctx = r.logContext(ctx, &plan, &config)
+	start := time.Now()
 	doc, err := r.data.client.CreateIntegration(ctx, body)
-	if err != nil {
+	switch {
+	case client.IsOutcomeUnknown(err):
+		var diags diag.Diagnostics
+		doc, diags = recoverLostCreate(ctx, r.data.client, r.kind.typ, body, start, err)
+		resp.Diagnostics.Append(diags...)
+		if doc == nil {
+			return
+		}
+	case err != nil:
 		resp.Diagnostics.Append(apiErrorDiagnostic("create", r.kind.typ, err))
 		return
 	}
