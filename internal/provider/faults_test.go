@@ -1,0 +1,233 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
+)
+
+// The fault matrix: every API operation the provider uses, under every kind
+// of misbehaviour a Rocket.Chat (or the proxy in front of it) shows. Each
+// cell states the outcome — the operation succeeds after waiting or
+// retrying, or it fails with a clear error — and afterwards Rocket.Chat must
+// hold exactly the integrations the state records, and one more apply must
+// converge. TestFaultMatrixSummary keeps the reliability guide in step
+// with this table.
+
+type faultKind struct {
+	name  string
+	fault func() rocketchattest.Fault
+	// acted: the fault strikes after Rocket.Chat handled the request, so
+	// only the answer is lost.
+	acted bool
+}
+
+var (
+	proxyHTML  = "<html><body><h1>Bad Gateway</h1>nginx</body></html>"
+	faultKinds = []faultKind{
+		{name: "429 with X-RateLimit-Reset", fault: func() rocketchattest.Fault {
+			reset := strconv.FormatInt(time.Now().Add(time.Second).UnixMilli(), 10)
+			return rocketchattest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{
+				"X-Ratelimit-Limit": {"10"}, "X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {reset},
+			}}
+		}},
+		{name: "500", fault: func() rocketchattest.Fault {
+			return rocketchattest.Fault{Status: http.StatusInternalServerError, Body: `{"success":false,"error":"Internal server error"}`}
+		}},
+		{name: "502", fault: func() rocketchattest.Fault { return rocketchattest.Fault{Status: http.StatusBadGateway} }},
+		{name: "503", fault: func() rocketchattest.Fault { return rocketchattest.Fault{Status: http.StatusServiceUnavailable} }},
+		{name: "504", fault: func() rocketchattest.Fault { return rocketchattest.Fault{Status: http.StatusGatewayTimeout} }},
+		{name: "dropped connection", fault: func() rocketchattest.Fault { return rocketchattest.Fault{Drop: true} }},
+		// The server acts after 1.5 s, after the client's 1 s timeout but
+		// before the provider's second look for a lost create.
+		{name: "answer slower than request_timeout", fault: func() rocketchattest.Fault {
+			return rocketchattest.Fault{Delay: 1500 * time.Millisecond}
+		}},
+		{name: "HTML body with 200", fault: func() rocketchattest.Fault { return rocketchattest.Fault{Body: proxyHTML} }},
+		// The request took effect; its answer is lost.
+		{name: "502 after acting", acted: true, fault: func() rocketchattest.Fault {
+			return rocketchattest.Fault{Status: http.StatusBadGateway, AfterHandling: true}
+		}},
+		{name: "connection dropped after acting", acted: true, fault: func() rocketchattest.Fault {
+			return rocketchattest.Fault{Drop: true, AfterHandling: true}
+		}},
+		{name: "answer slower than request_timeout after acting", acted: true, fault: func() rocketchattest.Fault {
+			return rocketchattest.Fault{Delay: 3 * time.Second, AfterHandling: true}
+		}},
+		{name: "HTML body with 200 after acting", acted: true, fault: func() rocketchattest.Fault {
+			return rocketchattest.Fault{Body: proxyHTML, AfterHandling: true}
+		}},
+	}
+)
+
+// outcome of a cell: the operation succeeds, or fails with an error matching err.
+type outcome struct {
+	ok  bool
+	err string // regexp of the error, when !ok
+	// note explains the outcome in the reliability guide.
+	note string
+}
+
+var (
+	retried   = outcome{ok: true, note: "retried until it succeeds"}
+	waited    = outcome{ok: true, note: "waits until `X-RateLimit-Reset`, then succeeds"}
+	recovered = outcome{ok: true, note: "the answer is lost, the provider finds the integration the create made and adopts it (warning)"}
+	lateFound = outcome{ok: true, note: "the provider gives up waiting, finds nothing at first, and adopts the integration the slow server made by its second look (warning)"}
+	notMade   = outcome{err: `Rocket\.Chat did not create the`, note: "error: the answer is lost and no integration was made; the next apply creates it"}
+	final500  = outcome{err: `HTTP 500`, note: "error with Rocket.Chat's message (a 500 comes from the handler and would repeat); the next apply converges"}
+	garbage   = outcome{err: `not JSON|cannot be read|invalid character`, note: "error naming the status and a short excerpt of the body; the next apply converges"}
+	goneOK    = outcome{ok: true, note: "retried; Rocket.Chat then says the integration is gone, which is what a delete wants"}
+)
+
+// expected gives each operation's outcome per fault.
+func expected(op, fault string) outcome {
+	acted := strings.HasSuffix(fault, "after acting")
+	switch {
+	case fault == "429 with X-RateLimit-Reset":
+		return waited
+	case op == "create" && acted:
+		return recovered
+	case op == "create" && fault == "answer slower than request_timeout":
+		return lateFound
+	case op == "create":
+		return notMade
+	case strings.HasPrefix(fault, "HTML body with 200"):
+		return garbage
+	case fault == "500":
+		return final500
+	case op == "remove" && acted:
+		return goneOK
+	default: // the other operations are safe to repeat
+		return retried
+	}
+}
+
+const faultOps = "create get list update remove"
+
+func faultEndpoint(op string) string {
+	return map[string]string{
+		"create": rocketchattest.EndpointCreate, "get": rocketchattest.EndpointGet, "list": rocketchattest.EndpointList,
+		"update": rocketchattest.EndpointUpdate, "remove": rocketchattest.EndpointRemove,
+	}[op]
+}
+
+func TestAccFaultMatrix(t *testing.T) {
+	for _, op := range strings.Fields(faultOps) {
+		for _, fk := range faultKinds {
+			if fk.acted && (op == "get" || op == "list") {
+				continue // reading twice is reading
+			}
+			t.Run(op+"/"+fk.name, func(t *testing.T) {
+				t.Parallel()
+				env := newAccEnv(t)
+				srv := env.fake(t)
+				runFaultCell(t, env, srv, op, fk, expected(op, fk.name))
+			})
+		}
+	}
+}
+
+func runFaultCell(t *testing.T, env *accEnv, srv *rocketchattest.Server, op string, fk faultKind, want outcome) {
+	provider := env.providerAs(srv.Admin())
+	provider = strings.TrimSuffix(provider, "}\n") + "  request_timeout = \"1s\"\n  max_retry_wait = \"20s\"\n}\n"
+	integration := func(alias string) string {
+		return fmt.Sprintf(`
+resource "rocketchat_incoming_integration" "test" {
+  name     = "fault %s"
+  username = "rocket.cat"
+  channels = ["#general"]
+  alias    = %q
+}
+`, op, alias)
+	}
+	list := `
+data "rocketchat_integrations" "all" {}
+`
+	inject := func() { srv.Fail(faultEndpoint(op), 1, fk.fault()) }
+	consistent := func(s *terraform.State) error { return stateMatchesServer(s, srv) }
+
+	faulty := resource.TestStep{PreConfig: inject}
+	var steps []resource.TestStep
+	switch op {
+	case "create":
+		faulty.Config = provider + integration("a")
+		steps = []resource.TestStep{faulty}
+	case "get":
+		faulty.Config = provider + integration("a")
+		steps = []resource.TestStep{{Config: provider + integration("a")}, faulty}
+	case "list":
+		faulty.Config = provider + integration("a") + list
+		steps = []resource.TestStep{{Config: provider + integration("a")}, faulty}
+	case "update":
+		faulty.Config = provider + integration("b")
+		steps = []resource.TestStep{{Config: provider + integration("a")}, faulty}
+	case "remove":
+		faulty.Config = provider
+		steps = []resource.TestStep{{Config: provider + integration("a")}, faulty}
+	}
+	last := &steps[len(steps)-1]
+	if want.ok {
+		last.Check = consistent
+	} else {
+		last.ExpectError = regexp.MustCompile(want.err)
+	}
+	// Whatever happened, one more apply converges to the configuration, and
+	// Rocket.Chat holds what the state says.
+	final := last.Config
+	steps = append(steps, resource.TestStep{Config: final, Check: consistent},
+		resource.TestStep{Config: final, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+	if n := srv.Requests(faultEndpoint(op)); n < 1 {
+		t.Errorf("the fault on %s was never reached", op)
+	}
+}
+
+// stateMatchesServer checks that the integrations Rocket.Chat holds are
+// exactly those the state records: no duplicate, no orphan.
+func stateMatchesServer(s *terraform.State, srv *rocketchattest.Server) error {
+	var inState []string
+	for key, rs := range s.RootModule().Resources {
+		if strings.HasPrefix(rs.Type, "rocketchat_") && strings.HasSuffix(rs.Type, "_integration") && !strings.HasPrefix(key, "data.") {
+			inState = append(inState, rs.Primary.ID)
+		}
+	}
+	var held []string
+	for _, doc := range srv.Integrations() {
+		held = append(held, doc["_id"].(string))
+	}
+	sort.Strings(inState)
+	sort.Strings(held)
+	if !slices.Equal(inState, held) {
+		return fmt.Errorf("the state records %v, Rocket.Chat holds %v", inState, held)
+	}
+	return nil
+}
+
+// TestFaultMatrixSummary keeps the table in the reliability guide equal to
+// the one the tests run; `go test -run TestFaultMatrixSummary -update`
+// rewrites it.
+func TestFaultMatrixSummary(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("| Operation | Fault | Outcome |\n|---|---|---|\n")
+	for _, op := range strings.Fields(faultOps) {
+		for _, fk := range faultKinds {
+			if fk.acted && (op == "get" || op == "list") {
+				continue
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", op, fk.name, expected(op, fk.name).note)
+		}
+	}
+	checkGuideSection(t, "fault-matrix", b.String())
+}
