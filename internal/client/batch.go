@@ -1,0 +1,133 @@
+package client
+
+import (
+	"context"
+	"sync"
+)
+
+// BatchReader reads integrations for one Terraform run through shared
+// integrations.list pages instead of one integrations.get per integration:
+// refreshing N integrations then costs about N/100 calls instead of N, which
+// matters under Rocket.Chat's rate limit of 10 calls per minute per
+// endpoint.
+//
+// It stays correct where pages cannot help: an integration missing from the
+// pages is read with get, which alone decides between "gone" and "not
+// allowed"; a user who sees only their own integrations in the list still
+// gets get's answer for the others. Pages are fetched only while they can pay
+// off — never more pages than reads so far — so that a server with many
+// integrations the run does not manage costs at most a page per read.
+//
+// Create one per run (per provider configuration) so that nothing older than
+// the run is served, and tell it about writes (Put, Forget). It is safe for
+// concurrent use.
+type BatchReader struct {
+	c *Client
+
+	mu       sync.Mutex
+	docs     map[string]Integration
+	offset   int           // of the next page
+	complete bool          // every page has been read
+	failed   bool          // listing failed; reads fall back to get
+	reads    int           // Get calls so far
+	pages    int           // pages fetched so far
+	fetching chan struct{} // closed when the page being fetched has arrived
+}
+
+// NewBatchReader returns a reader for one run.
+func (c *Client) NewBatchReader() *BatchReader {
+	return &BatchReader{c: c, docs: map[string]Integration{}}
+}
+
+// Get returns the integration with the id, as GetIntegration would.
+func (b *BatchReader) Get(ctx context.Context, id string) (*Integration, error) {
+	b.mu.Lock()
+	b.reads++
+	for {
+		if doc, ok := b.docs[id]; ok {
+			b.mu.Unlock()
+			return &doc, nil
+		}
+		if b.complete || b.failed || b.pages >= b.reads {
+			b.mu.Unlock()
+			return b.get(ctx, id)
+		}
+		if b.fetching != nil {
+			wait := b.fetching
+			b.mu.Unlock()
+			select {
+			case <-wait:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			b.mu.Lock()
+			continue
+		}
+		b.fetchPage(ctx) // releases and retakes the lock
+	}
+}
+
+// fetchPage reads the next page with b.mu held on entry and on return.
+func (b *BatchReader) fetchPage(ctx context.Context) {
+	done := make(chan struct{})
+	b.fetching = done
+	offset := b.offset
+	b.mu.Unlock()
+
+	page, err := b.c.ListIntegrations(ctx, ListOptions{Offset: offset, Count: listAllPageSize})
+
+	b.mu.Lock()
+	b.fetching = nil
+	close(done)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// Only this read was cancelled; another may fetch the page.
+	case err != nil:
+		// Listing is not possible (no permission to list, or the server
+		// keeps failing): get still is.
+		b.failed = true
+		b.c.debug(ctx, "reading integrations one by one: listing them failed", map[string]any{"error": err.Error()})
+	default:
+		b.pages++
+		for _, in := range page.Integrations {
+			b.docs[in.ID] = in
+		}
+		b.offset += len(page.Integrations)
+		b.complete = len(page.Integrations) == 0 || b.offset >= page.Total
+	}
+}
+
+func (b *BatchReader) get(ctx context.Context, id string) (*Integration, error) {
+	doc, err := b.c.GetIntegration(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	b.Put(doc)
+	return doc, nil
+}
+
+// Put records an integration the run has just written (created or updated),
+// so that later reads in the run see it as it is now.
+func (b *BatchReader) Put(doc *Integration) {
+	if doc == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.docs[doc.ID] = *doc
+}
+
+// Forget drops an integration the run has just deleted.
+func (b *BatchReader) Forget(id string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.docs, id)
+}
+
+// Stats reports the reads served and the list pages fetched so far.
+func (b *BatchReader) Stats() (reads, pages int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.reads, b.pages
+}
+
