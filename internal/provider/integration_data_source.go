@@ -177,7 +177,7 @@ func (d *integrationDataSource[M, P]) Read(ctx context.Context, req datasource.R
 // missing integration is an error: a data source must not quietly yield nothing.
 func (d *integrationDataSource[M, P]) byID(ctx context.Context, id string) (*client.Integration, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	doc, err := d.data.client.GetIntegration(ctx, id)
+	doc, err := d.data.reader.Get(ctx, id)
 	switch {
 	case client.IsNotFound(err):
 		diags.AddAttributeError(path.Root("id"), "No "+kindName(d.kind.typ)+" with this ID",

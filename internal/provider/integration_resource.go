@@ -146,6 +146,7 @@ func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.Cre
 		resp.Diagnostics.Append(apiErrorDiagnostic("create", r.kind.typ, err))
 		return
 	}
+	r.data.reader.Put(doc)
 	resp.Diagnostics.Append(P(&plan).read(ctx, doc, r.data.client)...)
 	if w := scriptErrorWarning(doc); w != nil {
 		resp.Diagnostics.Append(w)
@@ -165,7 +166,7 @@ func (r *integrationResource[M, P]) Read(ctx context.Context, req resource.ReadR
 	}
 	ctx = r.logContext(ctx, &state)
 	id := P(&state).common().ID.ValueString()
-	doc, err := r.data.client.GetIntegration(ctx, id)
+	doc, err := r.data.reader.Get(ctx, id)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("The "+kindName(r.kind.typ)+" no longer exists",
 			fmt.Sprintf("Rocket.Chat has no integration with ID %s any more; it was probably deleted outside Terraform. "+
@@ -209,6 +210,7 @@ func (r *integrationResource[M, P]) Update(ctx context.Context, req resource.Upd
 		resp.Diagnostics.Append(apiErrorDiagnostic("update", r.kind.typ, err))
 		return
 	}
+	r.data.reader.Put(doc)
 	resp.Diagnostics.Append(P(&plan).read(ctx, doc, r.data.client)...)
 	if w := scriptErrorWarning(doc); w != nil {
 		resp.Diagnostics.Append(w)
@@ -227,7 +229,9 @@ func (r *integrationResource[M, P]) Delete(ctx context.Context, req resource.Del
 		return
 	}
 	ctx = r.logContext(ctx, &state)
-	_, err := r.data.client.RemoveIntegration(ctx, r.kind.typ, P(&state).common().ID.ValueString())
+	id := P(&state).common().ID.ValueString()
+	_, err := r.data.client.RemoveIntegration(ctx, r.kind.typ, id)
+	r.data.reader.Forget(id)
 	if err != nil && !client.IsNotFound(err) {
 		resp.Diagnostics.Append(apiErrorDiagnostic("delete", r.kind.typ, err))
 	}
@@ -241,7 +245,7 @@ func (r *integrationResource[M, P]) ImportState(ctx context.Context, req resourc
 		return
 	}
 	ctx = r.logContext(ctx)
-	doc, err := r.data.client.GetIntegration(ctx, req.ID)
+	doc, err := r.data.reader.Get(ctx, req.ID)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Cannot import a non-existent integration",
 			fmt.Sprintf("Rocket.Chat has no integration with ID %q. The ID is the 24-character value in the "+

@@ -61,7 +61,9 @@ type providerModel struct {
 
 // providerData is what resources and data sources receive from Configure.
 type providerData struct {
-	client  *client.Client
+	client *client.Client
+	// reader serves this run's reads from shared list pages.
+	reader  *client.BatchReader
 	server  *client.ServerInfo
 	secrets []string // masked in every log line
 }
@@ -185,7 +187,7 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 		resp.Diagnostics.AddAttributeError(path.Root(attr), summary, fmt.Sprintf("%s\n\n%s", err, hint))
 		return
 	}
-	data := &providerData{client: c, server: info, secrets: secrets}
+	data := &providerData{client: c, reader: c.NewBatchReader(), server: info, secrets: secrets}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

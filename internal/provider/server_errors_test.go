@@ -487,7 +487,7 @@ func readDirectly(t *testing.T, newResource func() fwresource.Resource, admin, r
 	ctx := context.Background()
 	configured := func(c *client.Client) fwresource.Resource {
 		r := newResource()
-		r.(fwresource.ResourceWithConfigure).Configure(ctx, fwresource.ConfigureRequest{ProviderData: &providerData{client: c}}, &fwresource.ConfigureResponse{})
+		r.(fwresource.ResourceWithConfigure).Configure(ctx, fwresource.ConfigureRequest{ProviderData: &providerData{client: c, reader: c.NewBatchReader()}}, &fwresource.ConfigureResponse{})
 		return r
 	}
 	var schemaResp fwresource.SchemaResponse
