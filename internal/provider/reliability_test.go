@@ -140,3 +140,40 @@ resource "rocketchat_outgoing_integration" "one" {
 		}},
 	})
 }
+
+// TestAccBatchedRefresh refreshes 150 integrations: the reads share list
+// pages, so the refresh costs ⌈150/100⌉ list calls (plus at most one), and
+// no get at all.
+func TestAccBatchedRefresh(t *testing.T) {
+	env := newAccEnv(t)
+	srv := env.fake(t)
+	config := env.config(`
+resource "rocketchat_incoming_integration" "many" {
+  count    = 150
+  name     = "refresh ${count.index}"
+  username = "rocket.cat"
+  channels = ["#general"]
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: srv.ResetRequests,
+				Config:    config,
+				PlanOnly:  true,
+			},
+			{
+				PreConfig: func() {
+					lists, gets := srv.Requests("integrations.list"), srv.Requests("integrations.get")
+					if lists > 3 || gets != 0 {
+						t.Errorf("refreshing 150 integrations took %d list and %d get calls; want at most 3 and 0", lists, gets)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+			},
+		},
+	})
+}
