@@ -8,9 +8,16 @@
 // administrator (ROCKETCHAT_URL, ROCKETCHAT_USER_ID, ROCKETCHAT_AUTH_TOKEN,
 // ROCKETCHAT_USERNAME, ROCKETCHAT_PASSWORD), then a line `ready`, and serves
 // until SIGINT or SIGTERM.
+//
+// -user owner (or regular) prints the credentials of the seeded user with
+// only the manage-own-* permissions (or with none) instead, e.g. to try the
+// rate limiter, which the administrator bypasses. On SIGUSR1 the program
+// prints a line "requests {...}" with every endpoint's request counter and
+// "ratelimited {...}" with the refused calls, for benchmarks.
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -34,6 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	listen := fs.String("listen", "127.0.0.1:3000", "loopback address to listen on; 127.0.0.1:0 picks a free port")
 	rateLimit := fs.String("rate-limit", "", "rate limit non-admin users to CALLS per WINDOW per endpoint, e.g. 10/60s (Rocket.Chat's default); off when empty")
 	version := fs.String("version", "8.8.1", "Rocket.Chat version to report")
+	who := fs.String("user", "admin", "whose credentials the export lines give: admin, owner (manage-own permissions only) or regular (no integration permission)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -46,6 +54,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		opts = append(opts, rocketchattest.WithRateLimit(calls, window))
 	}
+	if *who != "admin" && *who != "owner" && *who != "regular" {
+		fmt.Fprintf(stderr, "rocketchat-test-server: -user %q: want admin, owner or regular\n", *who)
+		return 2
+	}
 	srv, err := rocketchattest.Start(opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "rocketchat-test-server: %v\n", err)
@@ -56,8 +68,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(stop)
+	stats := make(chan os.Signal, 1)
+	signal.Notify(stats, syscall.SIGUSR1)
+	defer signal.Stop(stats)
 
-	admin := srv.Admin()
+	admin := map[string]rocketchattest.Credentials{"admin": srv.Admin(), "owner": srv.Owner(), "regular": srv.Regular()}[*who]
 	for _, kv := range [][2]string{
 		{"ROCKETCHAT_URL", srv.URL()},
 		{"ROCKETCHAT_USER_ID", admin.UserID},
@@ -69,9 +84,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "ready")
 
-	sig := <-stop
-	fmt.Fprintf(stderr, "rocketchat-test-server: %v received, stopping\n", sig)
-	return 0
+	for {
+		select {
+		case <-stats:
+			printCounters(stdout, srv)
+		case sig := <-stop:
+			fmt.Fprintf(stderr, "rocketchat-test-server: %v received, stopping\n", sig)
+			return 0
+		}
+	}
+}
+
+// printCounters writes the request and refusal counters as JSON lines.
+func printCounters(w io.Writer, srv *rocketchattest.Server) {
+	limited := map[string]int{}
+	counts := srv.RequestCounts()
+	for endpoint := range counts {
+		if n := srv.RateLimited(endpoint); n > 0 {
+			limited[endpoint] = n
+		}
+	}
+	for _, line := range []struct {
+		name string
+		v    map[string]int
+	}{{"requests", counts}, {"ratelimited", limited}} {
+		data, _ := json.Marshal(line.v)
+		fmt.Fprintf(w, "%s %s\n", line.name, data)
+	}
 }
 
 // parseRateLimit reads CALLS/WINDOW, e.g. 10/60s or 10/1m.

@@ -144,6 +144,45 @@ func TestServerProgram(t *testing.T) {
 		}
 	})
 
+	t.Run("-user owner and SIGUSR1 counters", func(t *testing.T) {
+		cmd := exec.CommandContext(t.Context(), bin, "-listen", "127.0.0.1:0", "-user", "owner")
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		sc := bufio.NewScanner(stdout)
+		env := map[string]string{}
+		for sc.Scan() && sc.Text() != "ready" {
+			if m := exportLine.FindStringSubmatch(sc.Text()); m != nil {
+				env[m[1]] = m[2]
+			}
+		}
+		if env["ROCKETCHAT_USERNAME"] != "integration.owner" {
+			t.Fatalf("exports for %q, want integration.owner", env["ROCKETCHAT_USERNAME"])
+		}
+		for range 2 {
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, env["ROCKETCHAT_URL"]+"/api/info", nil)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+		}
+		if err := cmd.Process.Signal(syscall.SIGUSR1); err != nil {
+			t.Fatal(err)
+		}
+		if !sc.Scan() || sc.Text() != `requests {"info":2}` {
+			t.Fatalf("after SIGUSR1: %q", sc.Text())
+		}
+		if !sc.Scan() || sc.Text() != `ratelimited {}` {
+			t.Fatalf("after SIGUSR1: %q", sc.Text())
+		}
+	})
+
 	refused := []struct {
 		name   string
 		args   []string
