@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -62,9 +63,12 @@ type validationResource struct {
 	base [][2]string // attribute and HCL expression, in order
 }
 
-func (v validationResource) config(row validationRow) string {
+func (v validationResource) config(row validationRow) string { return v.named(row, "test") }
+
+// named renders a row as the resource v.typ.name.
+func (v validationResource) named(row validationRow, name string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "resource %q \"test\" {\n", v.typ)
+	fmt.Fprintf(&b, "resource %q %q {\n", v.typ, name)
 	seen := map[string]bool{}
 	for _, kv := range v.base {
 		seen[kv[0]] = true
@@ -92,7 +96,12 @@ func (v validationResource) config(row validationRow) string {
 }
 
 func (v validationResource) want(row validationRow) *regexp.Regexp {
-	line := fmt.Sprintf("resource %q \"test\" {", v.typ)
+	return diagAt(row.summary, v.line(row, "test"), row.detail)
+}
+
+// line is the source line Terraform quotes for the row's error.
+func (v validationResource) line(row validationRow, name string) string {
+	line := fmt.Sprintf("resource %q %q {", v.typ, name)
 	if row.at != "" {
 		val, ok := row.set[row.at]
 		for _, kv := range v.base {
@@ -105,52 +114,86 @@ func (v validationResource) want(row validationRow) *regexp.Regexp {
 		}
 		line = row.at + " = " + val
 	}
-	return diagAt(row.summary, line, row.detail)
+	return line
 }
 
-// runValidationRows plans every row in one test case and checks that none
-// of them made the provider create, change or delete anything.
+// runValidationRows puts every row into one configuration, as its own
+// resource, and has Terraform validate it once: each row's diagnostic must
+// carry the expected summary and detail and point at the expected line of
+// that row's resource. Then the same configuration is planned, which must
+// fail before anything reaches Rocket.Chat.
 func runValidationRows(t *testing.T, res validationResource, rows []validationRow) {
 	env := newAccEnv(t)
+	var config strings.Builder
+	for i, row := range rows {
+		config.WriteString(res.named(row, fmt.Sprintf("r%d", i)))
+	}
+	ws := cliWorkspace(t, config.String())
+	r := ws.Run(t.Context(), nil, "validate", "-json", "-no-color")
+	var out struct {
+		Diagnostics []struct {
+			Severity, Summary, Detail string
+			Snippet                   *struct{ Context, Code string }
+		}
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil {
+		t.Fatalf("terraform validate -json: %v\n%s", err, r.Output())
+	}
+	words := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	for i, row := range rows {
+		context := fmt.Sprintf("resource %q \"r%d\"", res.typ, i)
+		wantLine := words(res.line(row, fmt.Sprintf("r%d", i)))
+		detail := detailPattern(row.detail)
+		found := false
+		for _, d := range out.Diagnostics {
+			if d.Severity == "error" && d.Snippet != nil && d.Snippet.Context == context && d.Summary == row.summary &&
+				words(d.Snippet.Code) == wantLine && detail.MatchString(words(d.Detail)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			var got []string
+			for _, d := range out.Diagnostics {
+				if d.Snippet != nil && d.Snippet.Context == context {
+					got = append(got, fmt.Sprintf("%q at %q: %q", d.Summary, strings.TrimSpace(d.Snippet.Code), words(d.Detail)))
+				}
+			}
+			t.Errorf("row %q: no error %q at %q with %q; the resource's diagnostics: %v", row.name, row.summary, wantLine, row.detail, got)
+		}
+	}
+
 	writes := func() int {
 		if env.srv == nil {
-			return 0 // a real server keeps no counters; PlanOnly steps never apply in any case
+			return 0 // a real server keeps no counters
 		}
 		return env.srv.Requests(rocketchattest.EndpointCreate) + env.srv.Requests(rocketchattest.EndpointUpdate) +
 			env.srv.Requests(rocketchattest.EndpointRemove)
 	}
-	// A failed step reports only its number; name the row as well.
-	current := ""
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("the last row planned was %q", current)
-		}
-	})
-	steps := make([]resource.TestStep, 0, len(rows))
-	for i, row := range rows {
-		previous := "(none)"
-		if i > 0 {
-			previous = rows[i-1].name
-		}
-		steps = append(steps, resource.TestStep{
-			PreConfig: func() {
-				if n := writes(); n != 0 {
-					t.Fatalf("%d write requests reached Rocket.Chat by the row %q", n, previous)
-				}
-				current = row.name
-			},
-			Config:      env.config(res.config(row)),
-			PlanOnly:    true,
-			ExpectError: res.want(row),
-		})
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		Steps:                    steps,
+		Steps: []resource.TestStep{{
+			Config:      env.config(config.String()),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(regexp.QuoteMeta(rows[0].summary)),
+		}},
 	})
 	if n := writes(); n != 0 {
-		t.Errorf("%d write requests reached Rocket.Chat by the row %q", n, rows[len(rows)-1].name)
+		t.Errorf("%d write requests reached Rocket.Chat", n)
 	}
+}
+
+// detailPattern matches a detail fragment in whitespace-normalised text. go-cty
+// 1.16.3 and later (OpenTofu 1.12.6 is built with 1.18) name the given type
+// after a type mismatch: "string required, but have tuple." Earlier ones
+// (Terraform 1.11.4: 1.16.0) stop at "string required.". A fragment written
+// in the longer form matches either.
+func detailPattern(d string) *regexp.Regexp {
+	quote := func(s string) string { return strings.Join(strings.Fields(regexp.QuoteMeta(s)), " ") }
+	if req, given, ok := strings.Cut(d, " required, but have "); ok && strings.HasSuffix(given, ".") {
+		return regexp.MustCompile(quote(req+" required") + `(?:, but have ` + quote(strings.TrimSuffix(given, ".")) + `)?\.`)
+	}
+	return regexp.MustCompile(quote(d))
 }
 
 // commonValidationRows are the checks of the attributes both kinds share.
