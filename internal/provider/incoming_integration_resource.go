@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -28,8 +29,12 @@ func NewIncomingIntegrationResource() resource.Resource {
 }
 
 // incomingKind describes incoming integrations; the resource's schema is
-// also the source of the data source's.
-func incomingKind() integrationKind {
+// also the source of the data source's. It is built once: the framework
+// makes a resource value for every call it serves, and the schema need not
+// be rebuilt each time.
+var incomingKind = sync.OnceValue(buildIncomingKind)
+
+func buildIncomingKind() integrationKind {
 	return integrationKind{
 		name: "incoming_integration",
 		typ:  client.IncomingType,

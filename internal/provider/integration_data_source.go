@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -39,8 +40,16 @@ func newIntegrationDataSource[M any, P interface {
 	*M
 	integrationReader
 }](kind integrationKind, description string) *integrationDataSource[M, P] {
-	return &integrationDataSource[M, P]{kind: kind, schema: dataSourceSchema(kind, description)}
+	cached, ok := dataSourceSchemas.Load(kind.name)
+	if !ok {
+		cached, _ = dataSourceSchemas.LoadOrStore(kind.name, dataSourceSchema(kind, description))
+	}
+	return &integrationDataSource[M, P]{kind: kind, schema: cached.(dsschema.Schema)}
 }
+
+// dataSourceSchemas holds each kind's data source schema, built once: the
+// framework makes a data source value for every call it serves.
+var dataSourceSchemas sync.Map
 
 // dataSourceSchema turns a kind's resource schema into its data source's:
 // every attribute but the write-only ones and their versions, computed,

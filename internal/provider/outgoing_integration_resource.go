@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -99,8 +100,12 @@ func NewOutgoingIntegrationResource() resource.Resource {
 }
 
 // outgoingKind describes outgoing integrations; the resource's schema is
-// also the source of the data source's.
-func outgoingKind() integrationKind {
+// also the source of the data source's. It is built once: the framework
+// makes a resource value for every call it serves, and the schema need not
+// be rebuilt each time.
+var outgoingKind = sync.OnceValue(buildOutgoingKind)
+
+func buildOutgoingKind() integrationKind {
 	optionalFalse := func(desc string) schema.BoolAttribute {
 		return schema.BoolAttribute{MarkdownDescription: desc + " Defaults to `false`.", Optional: true, Computed: true, Default: booldefault.StaticBool(false)}
 	}
