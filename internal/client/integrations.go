@@ -556,6 +556,25 @@ func (c *Client) RemoveIntegration(ctx context.Context, typ IntegrationType, id 
 	return c.integrationResult(&env, http.MethodPost, endpoint)
 }
 
+// pageFields are the paging fields of Rocket.Chat's list answers.
+type pageFields struct {
+	Offset int  `json:"offset"`
+	Count  *int `json:"count"`
+	Items  *int `json:"items"` // older servers send only this
+	Total  int  `json:"total"`
+}
+
+// size is the page's length as the server states it, n when it does not.
+func (p pageFields) size(n int) int {
+	switch {
+	case p.Count != nil:
+		return *p.Count
+	case p.Items != nil:
+		return *p.Items
+	}
+	return n
+}
+
 // ListIntegrations reads one page of integrations (GET /api/v1/integrations.list).
 func (c *Client) ListIntegrations(ctx context.Context, opts ListOptions) (*IntegrationPage, error) {
 	if opts.Offset < 0 || opts.Count < 0 {
@@ -577,23 +596,12 @@ func (c *Client) ListIntegrations(ctx context.Context, opts ListOptions) (*Integ
 	}
 	var out struct {
 		Integrations []Integration `json:"integrations"`
-		Offset       int           `json:"offset"`
-		Count        *int          `json:"count"`
-		Items        *int          `json:"items"`
-		Total        int           `json:"total"`
+		pageFields
 	}
 	if err := c.do(ctx, call{method: http.MethodGet, path: "/api/v1/integrations.list", query: q, auth: true, repeatable: true}, &out); err != nil {
 		return nil, err
 	}
-	page := &IntegrationPage{Integrations: out.Integrations, Offset: out.Offset, Total: out.Total}
-	switch {
-	case out.Count != nil:
-		page.Count = *out.Count
-	case out.Items != nil:
-		page.Count = *out.Items
-	default:
-		page.Count = len(out.Integrations)
-	}
+	page := &IntegrationPage{Integrations: out.Integrations, Offset: out.Offset, Count: out.size(len(out.Integrations)), Total: out.Total}
 	if page.Integrations == nil {
 		page.Integrations = []Integration{}
 	}
@@ -654,23 +662,12 @@ func (c *Client) IntegrationHistory(ctx context.Context, id string, offset, coun
 	}
 	var out struct {
 		History []IntegrationHistory `json:"history"`
-		Offset  int                  `json:"offset"`
-		Count   *int                 `json:"count"`
-		Items   *int                 `json:"items"`
-		Total   int                  `json:"total"`
+		pageFields
 	}
 	if err := c.do(ctx, call{method: http.MethodGet, path: "/api/v1/integrations.history", query: q, auth: true, repeatable: true}, &out); err != nil {
 		return nil, err
 	}
-	page := &HistoryPage{History: out.History, Offset: out.Offset, Total: out.Total}
-	switch {
-	case out.Count != nil:
-		page.Count = *out.Count
-	case out.Items != nil:
-		page.Count = *out.Items
-	default:
-		page.Count = len(out.History)
-	}
+	page := &HistoryPage{History: out.History, Offset: out.Offset, Count: out.size(len(out.History)), Total: out.Total}
 	if page.History == nil {
 		page.History = []IntegrationHistory{}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
 )
@@ -146,26 +147,42 @@ func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.Cre
 		resp.Diagnostics.Append(apiErrorDiagnostic("create", r.kind.typ, err))
 		return
 	}
+	resp.Diagnostics.Append(r.written(ctx, doc, P(&plan), &resp.State)...)
+}
+
+// written records what Rocket.Chat stored after a create or an update: in
+// the run's reader, in the model, and in the state, with a warning when the
+// script did not compile.
+func (r *integrationResource[M, P]) written(ctx context.Context, doc *client.Integration, m P, state *tfsdk.State) diag.Diagnostics {
 	r.data.reader.Put(doc)
-	resp.Diagnostics.Append(P(&plan).read(ctx, doc, r.data.client)...)
+	diags := m.read(ctx, doc, r.data.client)
 	if w := scriptErrorWarning(doc); w != nil {
-		resp.Diagnostics.Append(w)
+		diags.Append(w)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	diags.Append(state.Set(ctx, m)...)
+	return diags
+}
+
+// prior reads the state a Read or a Delete starts from, and the operation's
+// log context.
+func (r *integrationResource[M, P]) prior(ctx context.Context, from tfsdk.State, diags *diag.Diagnostics) (context.Context, P, string) {
+	if r.data == nil {
+		diags.Append(notConfigured())
+		return ctx, nil, ""
+	}
+	state := P(new(M))
+	diags.Append(from.Get(ctx, state)...)
+	if diags.HasError() {
+		return ctx, nil, ""
+	}
+	return r.logContext(ctx, state), state, state.common().ID.ValueString()
 }
 
 func (r *integrationResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if r.data == nil {
-		resp.Diagnostics.Append(notConfigured())
+	ctx, state, id := r.prior(ctx, req.State, &resp.Diagnostics)
+	if state == nil {
 		return
 	}
-	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx = r.logContext(ctx, &state)
-	id := P(&state).common().ID.ValueString()
 	doc, err := r.data.reader.Get(ctx, id)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("The "+kindName(r.kind.typ)+" no longer exists",
@@ -182,8 +199,8 @@ func (r *integrationResource[M, P]) Read(ctx context.Context, req resource.ReadR
 		resp.Diagnostics.Append(wrongKind(id, doc.Type))
 		return
 	}
-	resp.Diagnostics.Append(P(&state).read(ctx, doc, r.data.client)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(state.read(ctx, doc, r.data.client)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 func (r *integrationResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -210,26 +227,14 @@ func (r *integrationResource[M, P]) Update(ctx context.Context, req resource.Upd
 		resp.Diagnostics.Append(apiErrorDiagnostic("update", r.kind.typ, err))
 		return
 	}
-	r.data.reader.Put(doc)
-	resp.Diagnostics.Append(P(&plan).read(ctx, doc, r.data.client)...)
-	if w := scriptErrorWarning(doc); w != nil {
-		resp.Diagnostics.Append(w)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.written(ctx, doc, P(&plan), &resp.State)...)
 }
 
 func (r *integrationResource[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if r.data == nil {
-		resp.Diagnostics.Append(notConfigured())
+	ctx, state, id := r.prior(ctx, req.State, &resp.Diagnostics)
+	if state == nil {
 		return
 	}
-	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx = r.logContext(ctx, &state)
-	id := P(&state).common().ID.ValueString()
 	_, err := r.data.client.RemoveIntegration(ctx, r.kind.typ, id)
 	r.data.reader.Forget(id)
 	if err != nil && !client.IsNotFound(err) {

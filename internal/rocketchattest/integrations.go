@@ -282,22 +282,8 @@ func (s *Server) checkOutgoingTargets(caller *user, channels []string) *apiFailu
 			}
 			continue
 		}
-		var recordID string
-		switch ch[0] {
-		case '#':
-			if r := s.st.roomByIDOrName(ch[1:]); r != nil {
-				recordID = r.id
-			}
-		case '@':
-			if u := s.st.userByIDOrUsername(ch[1:]); u != nil {
-				recordID = u.id
-			}
-		}
-		if recordID == "" {
-			return meteorError("error-invalid-room", "Invalid room", details)
-		}
-		if !s.st.hasAll(caller, PermManageOutgoing, PermManageOwnOutgoing) && !s.st.subscribed(recordID, caller.id) {
-			return meteorError("error-invalid-channel", "Invalid Channel", details)
+		if fail := s.checkTargets(caller, []string{ch}, PermManageOutgoing, PermManageOwnOutgoing, details); fail != nil {
+			return fail
 		}
 	}
 	return nil
