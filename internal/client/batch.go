@@ -130,4 +130,3 @@ func (b *BatchReader) Stats() (reads, pages int) {
 	defer b.mu.Unlock()
 	return b.reads, b.pages
 }
-
