@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
 )
 
@@ -89,6 +91,7 @@ var (
 	final500  = outcome{err: `HTTP 500`, note: "error with Rocket.Chat's message (a 500 comes from the handler and would repeat); the next apply converges"}
 	garbage   = outcome{err: `not JSON|cannot be read|invalid character`, note: "error naming the status and a short excerpt of the body; the next apply converges"}
 	goneOK    = outcome{ok: true, note: "retried; Rocket.Chat then says the integration is gone, which is what a delete wants"}
+	fellBack  = outcome{ok: true, note: "the shared list page fails, so the refresh reads each integration with `integrations.get` instead"}
 )
 
 // expected gives each operation's outcome per fault.
@@ -103,6 +106,8 @@ func expected(op, fault string) outcome {
 		return lateFound
 	case op == "create":
 		return notMade
+	case op == "refresh" && (fault == "500" || strings.HasPrefix(fault, "HTML body with 200")):
+		return fellBack
 	case strings.HasPrefix(fault, "HTML body with 200"):
 		return garbage
 	case fault == "500":
@@ -114,20 +119,28 @@ func expected(op, fault string) outcome {
 	}
 }
 
-const faultOps = "create get list update remove"
+// The operations: create, update and remove of a resource; refresh, whose
+// reads share integrations.list pages; get, which a refresh uses for an
+// integration the pages lack (here one deleted outside Terraform, whose
+// absence get confirms); and list, as the rocketchat_integrations data
+// source calls it.
+const faultOps = "create refresh get list update remove"
 
 func faultEndpoint(op string) string {
 	return map[string]string{
-		"create": rocketchattest.EndpointCreate, "get": rocketchattest.EndpointGet, "list": rocketchattest.EndpointList,
-		"update": rocketchattest.EndpointUpdate, "remove": rocketchattest.EndpointRemove,
+		"create": rocketchattest.EndpointCreate, "refresh": rocketchattest.EndpointList, "get": rocketchattest.EndpointGet,
+		"list": rocketchattest.EndpointList, "update": rocketchattest.EndpointUpdate, "remove": rocketchattest.EndpointRemove,
 	}[op]
 }
+
+// readOnly operations cannot act twice, so the "after acting" faults do not apply.
+func readOnly(op string) bool { return op == "refresh" || op == "get" || op == "list" }
 
 func TestAccFaultMatrix(t *testing.T) {
 	for _, op := range strings.Fields(faultOps) {
 		for _, fk := range faultKinds {
-			if fk.acted && (op == "get" || op == "list") {
-				continue // reading twice is reading
+			if fk.acted && readOnly(op) {
+				continue
 			}
 			t.Run(op+"/"+fk.name, func(t *testing.T) {
 				t.Parallel()
@@ -152,9 +165,7 @@ resource "rocketchat_incoming_integration" "test" {
 }
 `, op, alias)
 	}
-	list := `
-data "rocketchat_integrations" "all" {}
-`
+	two := integration("a") + strings.ReplaceAll(integration("a"), `"test"`, `"second"`)
 	inject := func() { srv.Fail(faultEndpoint(op), 1, fk.fault()) }
 	consistent := func(s *terraform.State) error { return stateMatchesServer(s, srv) }
 
@@ -164,12 +175,33 @@ data "rocketchat_integrations" "all" {}
 	case "create":
 		faulty.Config = provider + integration("a")
 		steps = []resource.TestStep{faulty}
-	case "get":
+	case "refresh":
 		faulty.Config = provider + integration("a")
 		steps = []resource.TestStep{{Config: provider + integration("a")}, faulty}
+	case "get":
+		var second string
+		faulty.PreConfig = func() {
+			if _, err := env.api.RemoveIntegration(context.Background(), client.IncomingType, second); err != nil {
+				t.Fatal(err)
+			}
+			inject()
+		}
+		faulty.Config = provider + two
+		steps = []resource.TestStep{{Config: provider + two, Check: captureID("rocketchat_incoming_integration.second", &second)}, faulty}
 	case "list":
-		faulty.Config = provider + integration("a") + list
-		steps = []resource.TestStep{{Config: provider + integration("a")}, faulty}
+		// Only the data source lists: no managed integration to refresh.
+		faulty.PreConfig = func() {
+			env.createIntegration(t, env.api, incomingRequest("made by hand"))
+			inject()
+		}
+		faulty.Config = provider + `data "rocketchat_integrations" "all" {}` + "\n"
+		consistent = func(s *terraform.State) error {
+			if n := len(srv.Integrations()); n != 1 {
+				return fmt.Errorf("Rocket.Chat holds %d integrations, want the 1 made by hand", n)
+			}
+			return nil
+		}
+		steps = []resource.TestStep{faulty}
 	case "update":
 		faulty.Config = provider + integration("b")
 		steps = []resource.TestStep{{Config: provider + integration("a")}, faulty}
@@ -223,7 +255,7 @@ func TestFaultMatrixSummary(t *testing.T) {
 	b.WriteString("| Operation | Fault | Outcome |\n|---|---|---|\n")
 	for _, op := range strings.Fields(faultOps) {
 		for _, fk := range faultKinds {
-			if fk.acted && (op == "get" || op == "list") {
+			if fk.acted && readOnly(op) {
 				continue
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", op, fk.name, expected(op, fk.name).note)
