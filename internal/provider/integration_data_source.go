@@ -162,7 +162,8 @@ func (d *integrationDataSource[M, P]) Read(ctx context.Context, req datasource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = maskSecrets(ctx, d.data.secrets...)
+	ctx, done := d.data.operation(ctx)
+	defer done()
 	key := P(&m).common()
 	var doc *client.Integration
 	var diags diag.Diagnostics

@@ -106,14 +106,14 @@ func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource
 	P(&plan).planUpdate(ctx, P(&prior), !req.Plan.Raw.Equal(req.State.Raw), resp)
 }
 
-// logContext masks the provider's and the integration's secrets in every
-// log line of an operation.
-func (r *integrationResource[M, P]) logContext(ctx context.Context, models ...P) context.Context {
-	secrets := append([]string(nil), r.data.secrets...)
+// operation prepares an operation's context: the integration's secrets are
+// masked in its log lines as well as the provider's. done releases it.
+func (r *integrationResource[M, P]) operation(ctx context.Context, models ...P) (context.Context, func()) {
+	var secrets []string
 	for _, m := range models {
 		secrets = append(secrets, m.secrets()...)
 	}
-	return maskSecrets(ctx, secrets...)
+	return r.data.operation(ctx, secrets...)
 }
 
 func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -132,7 +132,8 @@ func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.Cre
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.logContext(ctx, &plan, &config)
+	ctx, done := r.operation(ctx, &plan, &config)
+	defer done()
 	start := time.Now()
 	doc, err := r.data.client.CreateIntegration(ctx, body)
 	switch {
@@ -163,23 +164,25 @@ func (r *integrationResource[M, P]) written(ctx context.Context, doc *client.Int
 	return diags
 }
 
-// prior reads the state a Read or a Delete starts from, and the operation's
-// log context.
-func (r *integrationResource[M, P]) prior(ctx context.Context, from tfsdk.State, diags *diag.Diagnostics) (context.Context, P, string) {
+// prior reads the state a Read or a Delete starts from, and prepares the
+// operation's context.
+func (r *integrationResource[M, P]) prior(ctx context.Context, from tfsdk.State, diags *diag.Diagnostics) (context.Context, func(), P, string) {
 	if r.data == nil {
 		diags.Append(notConfigured())
-		return ctx, nil, ""
+		return ctx, func() {}, nil, ""
 	}
 	state := P(new(M))
 	diags.Append(from.Get(ctx, state)...)
 	if diags.HasError() {
-		return ctx, nil, ""
+		return ctx, func() {}, nil, ""
 	}
-	return r.logContext(ctx, state), state, state.common().ID.ValueString()
+	ctx, done := r.operation(ctx, state)
+	return ctx, done, state, state.common().ID.ValueString()
 }
 
 func (r *integrationResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	ctx, state, id := r.prior(ctx, req.State, &resp.Diagnostics)
+	ctx, done, state, id := r.prior(ctx, req.State, &resp.Diagnostics)
+	defer done()
 	if state == nil {
 		return
 	}
@@ -220,7 +223,8 @@ func (r *integrationResource[M, P]) Update(ctx context.Context, req resource.Upd
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.logContext(ctx, &plan, &config, &state)
+	ctx, done := r.operation(ctx, &plan, &config, &state)
+	defer done()
 	id := P(&state).common().ID.ValueString()
 	doc, err := r.data.client.UpdateIntegration(ctx, id, body)
 	if err != nil {
@@ -231,7 +235,8 @@ func (r *integrationResource[M, P]) Update(ctx context.Context, req resource.Upd
 }
 
 func (r *integrationResource[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	ctx, state, id := r.prior(ctx, req.State, &resp.Diagnostics)
+	ctx, done, state, id := r.prior(ctx, req.State, &resp.Diagnostics)
+	defer done()
 	if state == nil {
 		return
 	}
@@ -249,7 +254,8 @@ func (r *integrationResource[M, P]) ImportState(ctx context.Context, req resourc
 		resp.Diagnostics.Append(notConfigured())
 		return
 	}
-	ctx = r.logContext(ctx)
+	ctx, done := r.operation(ctx)
+	defer done()
 	doc, err := r.data.reader.Get(ctx, req.ID)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Cannot import a non-existent integration",

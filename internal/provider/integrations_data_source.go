@@ -158,7 +158,8 @@ func (d *integrationsDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = maskSecrets(ctx, d.data.secrets...)
+	ctx, done := d.data.operation(ctx)
+	defer done()
 	typ := client.IntegrationType(m.Type.ValueString())
 	name := m.Name.ValueString()
 	all, err := d.data.client.ListAllIntegrations(ctx, client.ListOptions{Name: name, Type: typ})

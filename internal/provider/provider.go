@@ -41,12 +41,10 @@ var _ provider.Provider = (*rocketChatProvider)(nil)
 
 type rocketChatProvider struct {
 	version string
+	// stopped ends when Terraform asks the provider to stop (see NewServer).
+	stopped context.Context
 }
 
-// New returns the provider factory for providerserver.Serve.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &rocketChatProvider{version: version} }
-}
 
 type providerModel struct {
 	ServerURL      types.String `tfsdk:"server_url"`
@@ -65,7 +63,8 @@ type providerData struct {
 	// reader serves this run's reads from shared list pages.
 	reader  *client.BatchReader
 	server  *client.ServerInfo
-	secrets []string // masked in every log line
+	secrets []string        // masked in every log line
+	stopped context.Context // ends when Terraform stops the provider; nil when it cannot tell
 }
 
 func (p *rocketChatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -187,7 +186,7 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 		resp.Diagnostics.AddAttributeError(path.Root(attr), summary, fmt.Sprintf("%s\n\n%s", err, hint))
 		return
 	}
-	data := &providerData{client: c, reader: c.NewBatchReader(), server: info, secrets: secrets}
+	data := &providerData{client: c, reader: c.NewBatchReader(), server: info, secrets: secrets, stopped: p.stopped}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

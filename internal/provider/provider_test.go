@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -20,7 +19,7 @@ import (
 // testAccProviders serves the provider in-process to the terraform binary
 // that the acceptance tests drive.
 var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"rocketchat": providerserver.NewProtocol6WithError(New("test")()),
+	"rocketchat": NewServer("test"),
 }
 
 // TestMain gives Terraform what it needs when `go test` runs without the
