@@ -25,7 +25,15 @@ step() { printf '\n'; bold "==> $*"; }
 ok() { printf '    \342\234\223 %s\n' "$*"; }
 fail() { printf '    \342\234\227 %s\n' "$*" >&2; exit 1; }
 
+# OpenTofu is built from source by the same script CI uses (cached after the
+# first, slow build) when no tofu is installed.
+if [[ "$TF" == tofu ]] && ! command -v tofu >/dev/null; then
+  step "tofu is not on PATH: OpenTofu from .ci/install-opentofu (built once, then cached)"
+  TF="$(bash "$root/.ci/install-opentofu")" || fail "could not build OpenTofu"
+  ok "using $TF"
+fi
 command -v "$TF" >/dev/null || fail "$TF is not on PATH (set TF=terraform or TF=tofu)"
+tf_name="$(basename "$TF")"
 command -v go >/dev/null || fail "go is not on PATH"
 command -v curl >/dev/null || fail "curl is not on PATH"
 
@@ -72,7 +80,7 @@ export ROCKETCHAT_URL ROCKETCHAT_USER_ID ROCKETCHAT_AUTH_TOKEN
 unset ROCKETCHAT_USERNAME ROCKETCHAT_PASSWORD
 ok "Rocket.Chat answers at $ROCKETCHAT_URL ($(curl -fsS "$ROCKETCHAT_URL/api/info" | sed -E 's/.*"version":"([^"]+)".*/version \1/'))"
 
-step "3. Point $TF at the local build (temporary CLI configuration)"
+step "3. Point $tf_name at the local build (temporary CLI configuration)"
 cat >"$work/cli.tfrc" <<EOF
 provider_installation {
   dev_overrides {
@@ -87,7 +95,7 @@ cp "$here/main.tf" "$work/tf/"
 cd "$work/tf"
 ok "dev_overrides in $work/cli.tfrc; your own CLI configuration is not read"
 
-step "4. terraform apply: one incoming and one outgoing integration"
+step "4. $tf_name apply: one incoming and one outgoing integration"
 "$TF" apply -auto-approve -no-color -input=false >"$work/apply.txt" 2>&1 || { mask <"$work/apply.txt"; fail "apply failed"; }
 grep -E '^  # |will be created|Plan:|Creation complete|Apply complete' "$work/apply.txt" | mask | sed 's/^/    /'
 incoming_id="$("$TF" output -raw incoming_id)"
@@ -128,7 +136,7 @@ curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH
   || fail "the updated alias did not reach the posted message"
 ok "messages now arrive as \"Release bot\""
 
-step "8. terraform destroy"
+step "8. $tf_name destroy"
 "$TF" destroy -auto-approve -no-color -input=false -var 'alias=Release bot' 2>&1 | grep -E 'Destruction complete|Destroy complete' | sed 's/^/    /'
 remaining="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
   "$ROCKETCHAT_URL/api/v1/integrations.list" | sed -E 's/.*"total":([0-9]+).*/\1/')"
