@@ -91,10 +91,7 @@ func (m *incomingIntegrationModel) read(_ context.Context, doc *client.Integrati
 	return diags
 }
 
-// validate has nothing to tie together: the schema says it all.
-func (m *incomingIntegrationModel) validate(context.Context) diag.Diagnostics { return nil }
-
-func (m *incomingIntegrationModel) planUpdate(context.Context, integrationState, bool, *resource.ModifyPlanResponse) {
+func (m *incomingIntegrationModel) planUpdate(context.Context, integrationState, *resource.ModifyPlanResponse) {
 }
 
 func (m *incomingIntegrationModel) secrets() []string {

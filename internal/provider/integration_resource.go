@@ -29,11 +29,8 @@ type integrationState interface {
 	// request builds the body of a create, or of an update, from the planned
 	// values; config is the configuration, which alone holds write-only values.
 	request(ctx context.Context, config integrationState, update bool) (client.IntegrationRequest, diag.Diagnostics)
-	// validate checks the rules that tie attributes together, at plan time.
-	validate(ctx context.Context) diag.Diagnostics
-	// planUpdate adjusts the plan given the prior state; changing tells
-	// whether anything differs from it.
-	planUpdate(ctx context.Context, prior integrationState, changing bool, resp *resource.ModifyPlanResponse)
+	// planUpdate adjusts the plan of an update given the prior state.
+	planUpdate(ctx context.Context, prior integrationState, resp *resource.ModifyPlanResponse)
 	// secrets lists the values of the model that logs must never show.
 	secrets() []string
 }
@@ -74,36 +71,47 @@ func (r *integrationResource[M, P]) Configure(_ context.Context, req resource.Co
 	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
+// crossChecker is a model with rules that tie attributes together, checked
+// at plan time.
+type crossChecker interface {
+	validate(ctx context.Context) diag.Diagnostics
+}
+
 func (r *integrationResource[M, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	m := P(new(M))
+	checker, ok := any(m).(crossChecker)
+	if !ok {
+		return // the schema's validators say it all; reading the configuration would cost for nothing
+	}
+	resp.Diagnostics.Append(req.Config.Get(ctx, m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(P(&m).validate(ctx)...)
+	resp.Diagnostics.Append(checker.validate(ctx)...)
 }
 
+// ModifyPlan reads the plan and the state only where something may need
+// adjusting: Terraform calls it for every resource of every plan, and most
+// plans change nothing.
 func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var plan M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if r.data != nil && r.data.server != nil && !r.data.server.AtLeast(8, 4) {
+		var m integrationModel
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("skip_transpile"), &m.SkipTranspile)...)
+		resp.Diagnostics.Append(m.checkServerSupport(r.data.server)...)
+	}
+	if req.State.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+		return // a create, or nothing changes
+	}
+	plan, prior := P(new(M)), P(new(M))
+	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data != nil {
-		resp.Diagnostics.Append(P(&plan).common().checkServerSupport(r.data.server)...)
-	}
-	if req.State.Raw.IsNull() {
-		return // create
-	}
-	var prior M
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	P(&plan).planUpdate(ctx, P(&prior), !req.Plan.Raw.Equal(req.State.Raw), resp)
+	plan.planUpdate(ctx, prior, resp)
 }
 
 // operation prepares an operation's context: the integration's secrets are

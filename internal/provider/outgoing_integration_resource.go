@@ -354,7 +354,7 @@ func (m *outgoingIntegrationFields) read(_ context.Context, doc *client.Integrat
 // an integration imported without one gets one on its first change, because
 // Rocket.Chat refuses changes without a token. With token_wo the token is not
 // kept at all.
-func (m *outgoingIntegrationModel) planUpdate(ctx context.Context, _ integrationState, changing bool, resp *resource.ModifyPlanResponse) {
+func (m *outgoingIntegrationModel) planUpdate(ctx context.Context, _ integrationState, resp *resource.ModifyPlanResponse) {
 	set := func(attr string, v attr.Value) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), v)...)
 	}
@@ -362,7 +362,7 @@ func (m *outgoingIntegrationModel) planUpdate(ctx context.Context, _ integration
 		if !m.Token.IsNull() {
 			set("token", types.StringNull())
 		}
-	} else if m.Token.IsNull() && changing {
+	} else if m.Token.IsNull() {
 		set("token", types.StringUnknown())
 	}
 	if m.RetryFailedCalls.ValueBool() {

@@ -45,7 +45,6 @@ type rocketChatProvider struct {
 	stopped context.Context
 }
 
-
 type providerModel struct {
 	ServerURL      types.String `tfsdk:"server_url"`
 	UserID         types.String `tfsdk:"user_id"`

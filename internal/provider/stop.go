@@ -2,17 +2,27 @@ package provider
 
 import (
 	"context"
+	"os"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-// NewServer serves the provider over protocol 6. Unlike the framework's
-// server alone, it also stops the operations that begin after Terraform asked
-// the provider to stop (Ctrl-C): the framework cancels only those already
-// running, and one that starts a moment later would otherwise wait out a
-// whole rate-limit window before Terraform can exit.
+// NewServer serves the provider over protocol 6, around the framework's
+// server, for two things the framework alone does not do:
+//
+//   - When Terraform asks the provider to stop (Ctrl-C), operations that
+//     begin afterwards end at once too. The framework cancels only those
+//     already running, and one that starts a moment later would otherwise
+//     wait out a whole rate-limit window before Terraform can exit.
+//   - When nobody asked for logs, the calls Terraform makes once per
+//     resource reach the framework with a context free of the logging
+//     values the plugin library puts in it. The framework keeps every
+//     call's context until the provider stops, and those values made a
+//     thousand-resource apply hold well over 100 MB.
 func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
+	quiet := !loggingRequested(os.Getenv)
 	return func() (tfprotov6.ProviderServer, error) {
 		stopped, stop := context.WithCancel(context.Background())
 		inner, err := providerserver.NewProtocol6WithError(&rocketChatProvider{version: version, stopped: stopped})()
@@ -20,18 +30,86 @@ func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 			stop()
 			return nil, err
 		}
-		return &stoppingServer{ProviderServer: inner, stop: stop}, nil
+		return &server{ProviderServer: inner, stop: stop, quiet: quiet}, nil
 	}
 }
 
-type stoppingServer struct {
-	tfprotov6.ProviderServer
-	stop context.CancelFunc
+// loggingRequested reports whether any of Terraform's logging settings asks
+// for the provider's log lines.
+func loggingRequested(getenv func(string) string) bool {
+	for _, v := range []string{
+		"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_ROCKETCHAT", "TF_LOG_SDK", "TF_LOG_SDK_PROTO",
+		"TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO_DATA_DIR", "TF_ACC_LOG_PATH", "TF_LOG_PATH_MASK",
+	} {
+		if s := getenv(v); s != "" && !strings.EqualFold(s, "off") {
+			return true
+		}
+	}
+	return false
 }
 
-func (s *stoppingServer) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+type server struct {
+	tfprotov6.ProviderServer
+	stop  context.CancelFunc
+	quiet bool
+}
+
+func (s *server) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
 	s.stop()
 	return s.ProviderServer.StopProvider(ctx, req)
+}
+
+// lean returns a context that ends with ctx but holds none of its values,
+// when logging is off; done releases it.
+func (s *server) lean(ctx context.Context) (context.Context, func()) {
+	if !s.quiet {
+		return ctx, func() {}
+	}
+	lean, cancel := context.WithCancel(context.Background())
+	unregister := context.AfterFunc(ctx, cancel)
+	return lean, func() {
+		unregister()
+		cancel()
+	}
+}
+
+// call runs one call of the framework's server with a lean context.
+func call[Req, Resp any](s *server, ctx context.Context, req Req, f func(context.Context, Req) (Resp, error)) (Resp, error) {
+	ctx, done := s.lean(ctx)
+	defer done()
+	return f(ctx, req)
+}
+
+func (s *server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return call(s, ctx, req, s.ProviderServer.ValidateResourceConfig)
+}
+
+func (s *server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	return call(s, ctx, req, s.ProviderServer.UpgradeResourceState)
+}
+
+func (s *server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return call(s, ctx, req, s.ProviderServer.ReadResource)
+}
+
+func (s *server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	return call(s, ctx, req, s.ProviderServer.PlanResourceChange)
+}
+
+func (s *server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	return call(s, ctx, req, s.ProviderServer.ApplyResourceChange)
+}
+
+func (s *server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return call(s, ctx, req, s.ProviderServer.ImportResourceState)
+}
+
+func (s *server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return call(s, ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+}
+
+func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return call(s, ctx, req, s.ProviderServer.ReadDataSource)
 }
 
 // operation prepares the context of one operation: its log lines mask the
