@@ -116,7 +116,10 @@ type Result struct {
 	// process of the command reached, sampled from /proc; 0 where /proc is
 	// not available.
 	ProviderPeakRSS int64
-	Err             error
+	// ProviderCPU is the CPU time the command's provider processes used, as
+	// last sampled before they ended.
+	ProviderCPU time.Duration
+	Err         error
 }
 
 // Output is stdout and stderr together, for messages and scans.
@@ -151,7 +154,7 @@ func (w *Workspace) Start(ctx context.Context, env []string, args ...string) (*P
 	go func() {
 		err := cmd.Wait()
 		r := &Result{Args: args, Stdout: p.stdout.String(), Stderr: p.stderr.String(), Duration: time.Since(p.start), Err: err}
-		r.ProviderPeakRSS = p.peak.stop()
+		r.ProviderPeakRSS, r.ProviderCPU = p.peak.stop()
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) {
 			r.ExitCode = exitErr.ExitCode()
@@ -189,12 +192,13 @@ type peakRSS struct {
 	root int
 	mu   sync.Mutex
 	max  int64
+	cpu  map[int]time.Duration // by pid
 	quit chan struct{}
 	wg   sync.WaitGroup
 }
 
 func watchProviders(root int) *peakRSS {
-	p := &peakRSS{root: root, quit: make(chan struct{})}
+	p := &peakRSS{root: root, quit: make(chan struct{}), cpu: map[int]time.Duration{}}
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		return p
 	}
@@ -215,12 +219,16 @@ func watchProviders(root int) *peakRSS {
 	return p
 }
 
-func (p *peakRSS) stop() int64 {
+func (p *peakRSS) stop() (int64, time.Duration) {
 	close(p.quit)
 	p.wg.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.max
+	var cpu time.Duration
+	for _, d := range p.cpu {
+		cpu += d
+	}
+	return p.max, cpu
 }
 
 // sample reads VmHWM, the kernel's own high-water mark, of the provider
@@ -239,11 +247,13 @@ func (p *peakRSS) sample() {
 		if err != nil || !strings.HasPrefix(string(comm), "terraform-provi") {
 			continue
 		}
-		if hwm := statusKB(pid, "VmHWM:"); hwm > 0 {
-			p.mu.Lock()
-			p.max = max(p.max, hwm*1024)
-			p.mu.Unlock()
+		hwm, cpu := statusKB(pid, "VmHWM:"), cpuTime(pid)
+		p.mu.Lock()
+		p.max = max(p.max, hwm*1024)
+		if cpu > 0 {
+			p.cpu[pid] = cpu
 		}
+		p.mu.Unlock()
 	}
 }
 
@@ -257,6 +267,29 @@ func (p *peakRSS) descends(pid int) bool {
 	}
 	return false
 }
+
+// cpuTime reads the user and system time of a process from /proc/<pid>/stat.
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0
+	}
+	// The command name may hold spaces; the fields after it are fixed.
+	i := strings.LastIndexByte(string(data), ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(data)[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times on Linux.
+const clockTicks = 100
 
 // statusKB reads a numeric field of /proc/<pid>/status.
 func statusKB(pid int, field string) int64 {
