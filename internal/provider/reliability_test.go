@@ -141,15 +141,15 @@ resource "rocketchat_outgoing_integration" "one" {
 	})
 }
 
-// TestAccBatchedRefresh refreshes 150 integrations: the reads share list
-// pages, so the refresh costs ⌈150/100⌉ list calls (plus at most one), and
+// TestAccBatchedRefresh refreshes 120 integrations: the reads share list
+// pages, so the refresh costs ⌈120/100⌉ list calls (plus at most one), and
 // no get at all.
 func TestAccBatchedRefresh(t *testing.T) {
 	env := newAccEnv(t)
 	srv := env.fake(t)
 	config := env.config(`
 resource "rocketchat_incoming_integration" "many" {
-  count    = 150
+  count    = 120
   name     = "refresh ${count.index}"
   username = "rocket.cat"
   channels = ["#general"]
@@ -168,7 +168,7 @@ resource "rocketchat_incoming_integration" "many" {
 				PreConfig: func() {
 					lists, gets := srv.Requests("integrations.list"), srv.Requests("integrations.get")
 					if lists > 3 || gets != 0 {
-						t.Errorf("refreshing 150 integrations took %d list and %d get calls; want at most 3 and 0", lists, gets)
+						t.Errorf("refreshing 120 integrations took %d list and %d get calls; want at most 3 and 0", lists, gets)
 					}
 				},
 				Config:   config,
