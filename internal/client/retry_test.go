@@ -255,14 +255,50 @@ func TestCreateErrorsKeepTheirCause(t *testing.T) {
 	}
 }
 
-func TestCreateCancelledAfterWriteIsOutcomeUnknown(t *testing.T) {
-	srv := newScripted(t, hang)
+// TestCreateUnderWayOutlivesItsCaller: once a create is sent, giving up on
+// it (Ctrl-C) would leave what Rocket.Chat made unrecorded, so it runs to
+// its answer, which the caller still gets.
+func TestCreateUnderWayOutlivesItsCaller(t *testing.T) {
+	slow := func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(300 * time.Millisecond)
+		reply(200, okGet)(w, r)
+	}
+	srv := newScripted(t, slow)
 	env := newTestClient(t, srv.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	in, err := env.c.CreateIntegration(ctx, incomingReq)
+	if err != nil || in.ID != "i1" || srv.count() != 1 {
+		t.Fatalf("create = %+v, %v after %d requests", in, err, srv.count())
+	}
+	if took := time.Since(start); took < 300*time.Millisecond {
+		t.Errorf("returned after %v, before the answer", took)
+	}
+}
+
+// TestCreateCancelledBeforeSendingIsNotSent: a create whose caller gave up
+// before it went out is not sent at all.
+func TestCreateCancelledBeforeSendingIsNotSent(t *testing.T) {
+	srv := newScripted(t, reply(200, okGet))
+	env := newTestClient(t, srv.URL)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
 	_, err := env.c.CreateIntegration(ctx, incomingReq)
 	mustErr(t, err)
-	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrOutcomeUnknown) || srv.count() != 1 {
+	if !errors.Is(err, context.Canceled) || IsOutcomeUnknown(err) || srv.count() != 0 {
+		t.Errorf("err = %v after %d requests", err, srv.count())
+	}
+}
+
+// TestCreateTimedOutIsOutcomeUnknown: a create that got no answer within
+// the request timeout may have been acted on.
+func TestCreateTimedOutIsOutcomeUnknown(t *testing.T) {
+	srv := newScripted(t, hang)
+	env := newTestClient(t, srv.URL, shortTimeout)
+	_, err := env.c.CreateIntegration(context.Background(), incomingReq)
+	mustErr(t, err)
+	if !errors.Is(err, ErrOutcomeUnknown) || srv.count() != 1 {
 		t.Errorf("err = %v after %d requests", err, srv.count())
 	}
 }

@@ -252,7 +252,18 @@ func (c *Client) backoff(n int) time.Duration {
 
 // attempt performs one HTTP exchange.
 func (c *Client) attempt(ctx context.Context, cl *call, body []byte, cr creds, timeout time.Duration) attemptResult {
-	actx, cancel := context.WithTimeout(ctx, timeout)
+	if err := ctx.Err(); err != nil {
+		return attemptResult{err: err} // never sent
+	}
+	reqCtx := ctx
+	if !cl.repeatable {
+		// A create that is under way runs to its end (within the timeout)
+		// even when the caller gives up, e.g. on Ctrl-C: abandoning it
+		// could leave an integration that Rocket.Chat made and nobody
+		// records. Waits before sending still end with the caller.
+		reqCtx = context.WithoutCancel(ctx)
+	}
+	actx, cancel := context.WithTimeout(reqCtx, timeout)
 	defer cancel()
 	var connected, written atomic.Bool
 	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
