@@ -225,6 +225,7 @@ func flexTime(raw json.RawMessage) (time.Time, bool, error) {
 // too). The set of implementations is closed.
 type IntegrationRequest interface {
 	IntegrationType() IntegrationType
+	Common() IntegrationRequestCommon
 	wireBody(integrationID string) any
 }
 
@@ -249,6 +250,10 @@ type IntegrationRequestCommon struct {
 	// body that carries it.
 	SkipTranspile *bool
 }
+
+// Common returns the fields both kinds share; the request types have it
+// through embedding.
+func (c IntegrationRequestCommon) Common() IntegrationRequestCommon { return c }
 
 // IncomingIntegrationRequest creates or updates an incoming integration.
 type IncomingIntegrationRequest struct {

@@ -52,7 +52,7 @@ func (c *Client) FindCreated(ctx context.Context, req IntegrationRequest, since 
 	if err != nil {
 		return nil, err
 	}
-	common := requestCommon(req)
+	common := req.Common()
 	candidates, err := c.ListAllIntegrations(ctx, ListOptions{Name: common.Name, Type: typ})
 	if err != nil {
 		return nil, err
@@ -72,20 +72,6 @@ func (c *Client) FindCreated(ctx context.Context, req IntegrationRequest, since 
 		found = append(found, in)
 	}
 	return found, nil
-}
-
-func requestCommon(req IntegrationRequest) IntegrationRequestCommon {
-	switch r := req.(type) {
-	case *IncomingIntegrationRequest:
-		return r.IntegrationRequestCommon
-	case IncomingIntegrationRequest:
-		return r.IntegrationRequestCommon
-	case *OutgoingIntegrationRequest:
-		return r.IntegrationRequestCommon
-	case OutgoingIntegrationRequest:
-		return r.IntegrationRequestCommon
-	}
-	return IntegrationRequestCommon{}
 }
 
 // matchesRequest compares what Rocket.Chat stores with what a request sent.

@@ -144,13 +144,18 @@ func channelsAttribute(description string, required, allowScoped bool) schema.Li
 		ElementType:         types.StringType,
 		Required:            required,
 		Optional:            !required,
-		Validators: []validator.List{
-			listvalidator.SizeAtLeast(1),
-			// The entry validators skip null entries, which would otherwise
-			// pass the plan and fail the apply with a conversion error.
-			listvalidator.NoNullValues(),
-			listvalidator.ValueStringsAre(channelTarget(allowScoped)),
-		},
+		Validators:          entriesAre(channelTarget(allowScoped)),
+	}
+}
+
+// entriesAre validates a list of strings: at least one entry, none null,
+// each accepted by entry. The entry validators skip null entries, which
+// would otherwise pass the plan and fail the apply with a conversion error.
+func entriesAre(entry validator.String) []validator.List {
+	return []validator.List{
+		listvalidator.SizeAtLeast(1),
+		listvalidator.NoNullValues(),
+		listvalidator.ValueStringsAre(entry),
 	}
 }
 
@@ -158,11 +163,7 @@ func channelsAttribute(description string, required, allowScoped bool) schema.Li
 // managed field is sent, and an unset optional one as "" so that Rocket.Chat
 // clears it: an update keeps the stored value of any field it leaves out.
 func (m *integrationModel) commonRequest(ctx context.Context, update bool) (client.IntegrationRequestCommon, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	channels := []string{}
-	if !m.Channels.IsNull() {
-		diags.Append(m.Channels.ElementsAs(ctx, &channels, false)...)
-	}
+	channels, diags := listStrings(ctx, m.Channels)
 	return client.IntegrationRequestCommon{
 		Name:          m.Name.ValueString(),
 		Enabled:       m.Enabled.ValueBool(),

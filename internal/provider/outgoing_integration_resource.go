@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -133,22 +132,14 @@ func buildOutgoingKind() integrationKind {
 					MarkdownDescription: "URLs Rocket.Chat calls when the event happens (absolute `http` or `https`).",
 					ElementType:         types.StringType,
 					Required:            true,
-					Validators: []validator.List{
-						listvalidator.SizeAtLeast(1),
-						listvalidator.NoNullValues(), // a null entry would fail only at apply
-						listvalidator.ValueStringsAre(absoluteHTTPURL()),
-					},
+					Validators:          entriesAre(absoluteHTTPURL()),
 				},
 				"trigger_words": schema.ListAttribute{
 					MarkdownDescription: "Words that make a message trigger the integration (`sendMessage` only). " +
 						"Without them, every message in `channels` does.",
 					ElementType: types.StringType,
 					Optional:    true,
-					Validators: []validator.List{
-						listvalidator.SizeAtLeast(1),
-						listvalidator.NoNullValues(), // a null entry would fail only at apply
-						listvalidator.ValueStringsAre(notBlank()),
-					},
+					Validators:  entriesAre(notBlank()),
 				},
 				"trigger_word_anywhere": optionalFalse("Whether a trigger word counts anywhere in a message, not only at its start."),
 				"target_room": schema.StringAttribute{

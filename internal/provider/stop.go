@@ -65,9 +65,15 @@ func (s *server) lean(ctx context.Context) (context.Context, func()) {
 	if !s.quiet {
 		return ctx, func() {}
 	}
-	lean, cancel := context.WithCancel(context.Background())
-	unregister := context.AfterFunc(ctx, cancel)
-	return lean, func() {
+	return endWith(context.Background(), ctx)
+}
+
+// endWith returns a context derived from ctx that also ends when other
+// does; done releases it.
+func endWith(ctx, other context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	unregister := context.AfterFunc(other, cancel)
+	return ctx, func() {
 		unregister()
 		cancel()
 	}
@@ -120,10 +126,5 @@ func (d *providerData) operation(ctx context.Context, secrets ...string) (contex
 	if d.stopped == nil {
 		return ctx, func() {}
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	unregister := context.AfterFunc(d.stopped, cancel)
-	return ctx, func() {
-		unregister()
-		cancel()
-	}
+	return endWith(ctx, d.stopped)
 }

@@ -319,6 +319,26 @@ func (s *Server) canManage(caller *user, kind string, doc map[string]any) bool {
 	return s.st.hasPermission(caller, manage) || (s.st.hasPermission(caller, own) && createdBy(doc) == caller.id)
 }
 
+// editable loads an integration for a change the way the update methods do:
+// any one with manage-<kind>, only the caller's own with manage-own-<kind>
+// (nil otherwise); allowed is false when the caller holds neither.
+func (s *Server) editable(caller *user, kind, id string) (doc map[string]any, allowed bool) {
+	manage, own := PermManageIncoming, PermManageOwnIncoming
+	if kind == typeOutgoing {
+		manage, own = PermManageOutgoing, PermManageOwnOutgoing
+	}
+	switch {
+	case s.st.hasPermission(caller, manage):
+		return s.st.integrations[id], true
+	case s.st.hasPermission(caller, own):
+		if d := s.st.integrations[id]; d != nil && createdBy(d) == caller.id {
+			return d, true
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
 // getIntegration is GET /api/v1/integrations.get (spec §3.2, findOneIntegration).
 func (s *Server) getIntegration(c *call) (map[string]any, *apiFailure) {
 	id, _ := c.query["integrationId"].(string)
@@ -586,15 +606,8 @@ func (s *Server) updateIncoming(caller *user, id string, in map[string]any) *api
 	if fail != nil {
 		return fail
 	}
-	var current map[string]any
-	switch {
-	case s.st.hasPermission(caller, PermManageIncoming):
-		current = s.st.integrations[id]
-	case s.st.hasPermission(caller, PermManageOwnIncoming):
-		if doc := s.st.integrations[id]; doc != nil && createdBy(doc) == caller.id {
-			current = doc
-		}
-	default:
+	current, allowed := s.editable(caller, typeIncoming, id)
+	if !allowed {
 		return meteorError("not_authorized", "Unauthorized", method(m))
 	}
 	if current == nil {
@@ -658,15 +671,8 @@ func (s *Server) updateOutgoing(caller *user, id string, in map[string]any) *api
 	if isBlankString(doc["token"]) {
 		return meteorError("error-invalid-token", "Invalid token", method(m))
 	}
-	var current map[string]any
-	switch {
-	case s.st.hasPermission(caller, PermManageOutgoing):
-		current = s.st.integrations[id]
-	case s.st.hasPermission(caller, PermManageOwnOutgoing):
-		if d := s.st.integrations[id]; d != nil && createdBy(d) == caller.id {
-			current = d
-		}
-	default:
+	current, allowed := s.editable(caller, typeOutgoing, id)
+	if !allowed {
 		return meteorError("not_authorized", "Unauthorized", method(m))
 	}
 	if current == nil {
