@@ -12,11 +12,9 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 )
@@ -190,36 +188,6 @@ func New(cfg Config) (*Client, error) {
 	c.httpClient = hc
 	c.secrets.add(cfg.AuthToken, cfg.Password)
 	return c, nil
-}
-
-// normalizeURL checks that raw is an absolute http(s) URL and returns it
-// without a trailing slash.
-func normalizeURL(raw string) (string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return "", errors.New("the Rocket.Chat server URL is empty")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("the Rocket.Chat server URL %q is not a valid URL: %w", raw, err)
-	}
-	u.Scheme = strings.ToLower(u.Scheme)
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("the Rocket.Chat server URL %q must start with http:// or https://", raw)
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("the Rocket.Chat server URL %q has no host", raw)
-	}
-	if u.User != nil {
-		// Never echo the URL: its user info may hold a password.
-		return "", errors.New("the Rocket.Chat server URL must not contain user info (user:password@); configure the credentials separately")
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return "", fmt.Errorf("the Rocket.Chat server URL %q must not have a query or a fragment", raw)
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = strings.TrimRight(u.RawPath, "/")
-	return u.String(), nil
 }
 
 // URL is the server's base URL without a trailing slash.

@@ -24,10 +24,14 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"password without username", Config{URL: "https://chat.example.com", Password: "p"}, "needs a username"},
 		{"username without password", Config{URL: "https://chat.example.com", Username: "u"}, "needs a password"},
 		{"empty URL", Config{UserID: "u", AuthToken: "t"}, "URL is empty"},
-		{"relative URL", Config{URL: "chat.example.com", UserID: "u", AuthToken: "t"}, "must start with http:// or https://"},
-		{"other scheme", Config{URL: "ftp://chat.example.com", UserID: "u", AuthToken: "t"}, "must start with http"},
+		{"relative URL", Config{URL: "chat.example.com", UserID: "u", AuthToken: "t"}, "it has no scheme (it must start with https:// or http://); did you mean http://chat.example.com or https://chat.example.com?"},
+		{"host and port without scheme", Config{URL: "127.0.0.1:3000", UserID: "u", AuthToken: "t"}, "it has no scheme (it must start with https:// or http://); did you mean http://127.0.0.1:3000 or https://127.0.0.1:3000?"},
+		{"no scheme, a secret in the query", Config{URL: "chat.example.com/?token=hunter2", UserID: "u", AuthToken: "t"}, "it has no scheme (it must start with https:// or http://); give the server's base URL, such as https://chat.example.com"},
+		{"no scheme, user info", Config{URL: "admin:hunter2@chat.example.com", UserID: "u", AuthToken: "t"}, "it has no scheme"},
+		{"other scheme", Config{URL: "ftp://chat.example.com", UserID: "u", AuthToken: "t"}, "its scheme is ftp, not http or https"},
 		{"no host", Config{URL: "https://", UserID: "u", AuthToken: "t"}, "has no host"},
-		{"query", Config{URL: "https://chat.example.com/?a=b", UserID: "u", AuthToken: "t"}, "query or a fragment"},
+		{"query", Config{URL: "https://chat.example.com/?a=hunter2", UserID: "u", AuthToken: "t"}, "must not have a query (?…) or a fragment (#…)"},
+		{"fragment", Config{URL: "https://chat.example.com/#hunter2", UserID: "u", AuthToken: "t"}, "must not have a query (?…) or a fragment (#…)"},
 		{"user info", Config{URL: "https://admin:hunter2@chat.example.com", UserID: "u", AuthToken: "t"}, "user info"},
 	}
 	for _, tt := range tests {
@@ -43,7 +47,7 @@ func TestNewValidatesConfig(t *testing.T) {
 				t.Fatalf("New error = %v, want it to contain %q", err, tt.wantErr)
 			}
 			if strings.Contains(err.Error(), "hunter2") {
-				t.Errorf("error shows the URL's password: %v", err)
+				t.Errorf("error shows the secret in the URL: %v", err)
 			}
 		})
 	}

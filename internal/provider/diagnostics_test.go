@@ -388,17 +388,17 @@ func TestValidators(t *testing.T) {
 
 		{"http URL ok", absoluteHTTPURL(), "https://bot.example.com/hook?x=1", ""},
 		{"http URL with port ok", absoluteHTTPURL(), "http://10.0.0.1:8080/hook", ""},
-		{"http URL relative", absoluteHTTPURL(), "/hook", `"/hook" is not an absolute http:// or https:// URL. Give a full URL such as https://example.com/hook.`},
-		{"http URL ftp", absoluteHTTPURL(), "ftp://example.com/hook", `"ftp://example.com/hook" is not an absolute http:// or https:// URL. Give a full URL such as https://example.com/hook.`},
-		{"http URL without host", absoluteHTTPURL(), "https:///hook", `"https:///hook" is not an absolute http:// or https:// URL. Give a full URL such as https://example.com/hook.`},
-		{"http URL with whitespace", absoluteHTTPURL(), " https://example.com", `" https://example.com" is not an absolute http:// or https:// URL. Give a full URL such as https://example.com/hook.`},
+		{"http URL relative", absoluteHTTPURL(), "/hook", `The value is not an absolute http:// or https:// URL: it has no scheme (it must start with https:// or http://). Give a full URL such as https://example.com/hook. (The value is not shown: it may hold a secret.)`},
+		{"http URL ftp", absoluteHTTPURL(), "ftp://example.com/hook", `The value is not an absolute http:// or https:// URL: its scheme is ftp, not http or https. Give a full URL such as https://example.com/hook. (The value is not shown: it may hold a secret.)`},
+		{"http URL without host", absoluteHTTPURL(), "https:///hook", `The value is not an absolute http:// or https:// URL: it has no host. Give a full URL such as https://example.com/hook. (The value is not shown: it may hold a secret.)`},
+		{"http URL with whitespace", absoluteHTTPURL(), " https://example.com", `The value is not an absolute http:// or https:// URL: it starts or ends with whitespace. Give a full URL such as https://example.com/hook. (The value is not shown: it may hold a secret.)`},
 		{"http URL upper-case scheme", absoluteHTTPURL(), "HTTPS://example.com/hook", ""},
 
 		{"URL ok", absoluteURL(), "https://example.com/a.png", ""},
 		{"URL data ok", absoluteURL(), "data:image/png;base64,iVBORw0KGgo=", ""},
-		{"URL relative", absoluteURL(), "a.png", `"a.png" is not an absolute URL. Give a full URL such as https://example.com/avatar.png.`},
-		{"URL without host", absoluteURL(), "https://", `"https://" is not an absolute URL. Give a full URL such as https://example.com/avatar.png.`},
-		{"URL with whitespace", absoluteURL(), "https://example.com/a.png ", `"https://example.com/a.png " is not an absolute URL. Give a full URL such as https://example.com/avatar.png.`},
+		{"URL relative", absoluteURL(), "a.png", `The value is not an absolute URL: it has no scheme, such as https:. Give a full URL such as https://example.com/avatar.png. (The value is not shown: it may hold a secret.)`},
+		{"URL without host", absoluteURL(), "https://", `The value is not an absolute URL: it has no host. Give a full URL such as https://example.com/avatar.png. (The value is not shown: it may hold a secret.)`},
+		{"URL with whitespace", absoluteURL(), "https://example.com/a.png ", `The value is not an absolute URL: it starts or ends with whitespace. Give a full URL such as https://example.com/avatar.png. (The value is not shown: it may hold a secret.)`},
 
 		{"emoji ok", emojiName(), ":white_check_mark:", ""},
 		{"emoji plus ok", emojiName(), ":+1:", ""},
@@ -463,6 +463,42 @@ func TestValidators(t *testing.T) {
 				t.Errorf("%q: the error does not point at the attribute", tc.value)
 			}
 		})
+	}
+}
+
+// TestURLValidatorsNeverQuoteTheValue feeds URLs with a secret in every part
+// a URL can hide one in: none of it may reach the message, since Terraform
+// does not tell a provider that a value came from a sensitive variable.
+func TestURLValidatorsNeverQuoteTheValue(t *testing.T) {
+	const secret = "s3cr3t"
+	values := []string{
+		"chat.example.com/hook?token=" + secret,
+		"127.0.0.1:3000/?token=" + secret,
+		"user:" + secret + "@chat.example.com",
+		secret + ":password@chat.example.com",
+		"https://user:" + secret + "@",
+		"https:///hooks/" + secret,
+		"ftp://chat.example.com/" + secret,
+		" https://chat.example.com/?token=" + secret,
+		"https://chat.example.com/hook?token=" + secret + " ",
+		"https://chat example.com/#" + secret,
+		"https://chat.example.com/%zz" + secret,
+		"/hooks/" + secret,
+		secret,
+	}
+	for _, v := range []validator.String{absoluteHTTPURL(), absoluteURL()} {
+		for _, value := range values {
+			var resp validator.StringResponse
+			v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("urls").AtListIndex(0), ConfigValue: types.StringValue(value)}, &resp)
+			if !resp.Diagnostics.HasError() && v.Description(context.Background()) == absoluteHTTPURL().Description(context.Background()) {
+				t.Errorf("%q accepted as an absolute http URL", value)
+			}
+			for _, d := range resp.Diagnostics {
+				if strings.Contains(d.Summary()+d.Detail(), secret) {
+					t.Errorf("%s: the message for %q shows the secret: %s", v.Description(context.Background()), value, d.Detail())
+				}
+			}
+		}
 	}
 }
 

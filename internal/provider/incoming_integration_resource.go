@@ -47,8 +47,8 @@ func buildIncomingKind() integrationKind {
 				"Rooms (`#name`) and users (`@username`) the webhook posts to, in order.", true, false)),
 			map[string]schema.Attribute{
 				"override_destination_channel_enabled": schema.BoolAttribute{
-					MarkdownDescription: "Whether a request to the webhook may choose another room with `channel` or " +
-						"`roomId` in its body. Defaults to `false`.",
+					MarkdownDescription: withConfigNote("Whether a request to the webhook may choose another room with "+
+						"`channel` or `roomId` in its body.", "Defaults to `false`."),
 					Optional: true,
 					Computed: true,
 					Default:  booldefault.StaticBool(false),

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -56,10 +57,10 @@ func commonAttributes(kind client.IntegrationType, channels schema.ListAttribute
 		"name": schema.StringAttribute{
 			MarkdownDescription: "Name of the integration, as shown under Administration → Integrations.",
 			Required:            true,
-			Validators:          []validator.String{notBlank()},
+			Validators:          []validator.String{requiredNotBlank("Alertmanager")},
 		},
 		"enabled": schema.BoolAttribute{
-			MarkdownDescription: "Whether the integration is active. Defaults to `true`.",
+			MarkdownDescription: withConfigNote("Whether the integration is active.", "Defaults to `true`."),
 			Optional:            true,
 			Computed:            true,
 			Default:             booldefault.StaticBool(true),
@@ -87,7 +88,7 @@ func commonAttributes(kind client.IntegrationType, channels schema.ListAttribute
 			Validators:          []validator.String{emojiName()},
 		},
 		"script_enabled": schema.BoolAttribute{
-			MarkdownDescription: "Whether Rocket.Chat runs `script` for this integration. Defaults to `false`.",
+			MarkdownDescription: withConfigNote("Whether Rocket.Chat runs `script` for this integration.", "Defaults to `false`."),
 			Optional:            true,
 			Computed:            true,
 			Default:             booldefault.StaticBool(false),
@@ -109,8 +110,8 @@ func commonAttributes(kind client.IntegrationType, channels schema.ListAttribute
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"skip_transpile": schema.BoolAttribute{
-			MarkdownDescription: "Run the script as written instead of transpiling it with Babel first. Needs Rocket.Chat " +
-				"8.4 or later; leave it unset for older servers.",
+			MarkdownDescription: withConfigNote("Whether the script runs as written instead of being transpiled with Babel first.",
+				"Needs Rocket.Chat 8.4 or later; leave it unset for older servers."),
 			Optional: true,
 		},
 		"script_error": schema.StringAttribute{
@@ -135,6 +136,28 @@ func commonAttributes(kind client.IntegrationType, channels schema.ListAttribute
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 	}
+}
+
+// readOnlyDescriptions maps a resource attribute's description to the part
+// that also describes the attribute in a data source: what the attribute is,
+// without what only matters when configuring it.
+var readOnlyDescriptions sync.Map
+
+// withConfigNote joins what an attribute is with a note that only matters
+// when configuring it (a default, a conflict, a requirement); the data
+// sources derived from the resources keep only the former.
+func withConfigNote(what, note string) string {
+	full := what + " " + note
+	readOnlyDescriptions.Store(full, what)
+	return full
+}
+
+// readOnlyDescription is the data source form of a resource attribute's description.
+func readOnlyDescription(description string) string {
+	if what, ok := readOnlyDescriptions.Load(description); ok {
+		return what.(string)
+	}
+	return description
 }
 
 // channelsAttribute is the list form of Rocket.Chat's comma-separated channel field.

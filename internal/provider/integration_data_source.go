@@ -104,22 +104,22 @@ func computedAttribute(a schema.Attribute) dsschema.Attribute {
 	case schema.StringAttribute:
 		return dsschema.StringAttribute{
 			Computed: true, Sensitive: a.Sensitive, CustomType: a.CustomType,
-			Description: a.Description, MarkdownDescription: a.MarkdownDescription, DeprecationMessage: a.DeprecationMessage,
+			Description: a.Description, MarkdownDescription: readOnlyDescription(a.MarkdownDescription), DeprecationMessage: a.DeprecationMessage,
 		}
 	case schema.BoolAttribute:
 		return dsschema.BoolAttribute{
 			Computed: true, Sensitive: a.Sensitive, CustomType: a.CustomType,
-			Description: a.Description, MarkdownDescription: a.MarkdownDescription, DeprecationMessage: a.DeprecationMessage,
+			Description: a.Description, MarkdownDescription: readOnlyDescription(a.MarkdownDescription), DeprecationMessage: a.DeprecationMessage,
 		}
 	case schema.Int64Attribute:
 		return dsschema.Int64Attribute{
 			Computed: true, Sensitive: a.Sensitive, CustomType: a.CustomType,
-			Description: a.Description, MarkdownDescription: a.MarkdownDescription, DeprecationMessage: a.DeprecationMessage,
+			Description: a.Description, MarkdownDescription: readOnlyDescription(a.MarkdownDescription), DeprecationMessage: a.DeprecationMessage,
 		}
 	case schema.ListAttribute:
 		return dsschema.ListAttribute{
 			Computed: true, Sensitive: a.Sensitive, CustomType: a.CustomType, ElementType: a.ElementType,
-			Description: a.Description, MarkdownDescription: a.MarkdownDescription, DeprecationMessage: a.DeprecationMessage,
+			Description: a.Description, MarkdownDescription: readOnlyDescription(a.MarkdownDescription), DeprecationMessage: a.DeprecationMessage,
 		}
 	}
 	// Only reachable when a resource gains an attribute type added neither

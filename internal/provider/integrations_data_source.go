@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -52,7 +53,22 @@ type integrationSummaryModel struct {
 	CreatedBy     types.String `tfsdk:"created_by"`
 }
 
-var integrationTypes = []string{string(client.IncomingType), string(client.OutgoingType)}
+var (
+	integrationTypes = []string{string(client.IncomingType), string(client.OutgoingType)}
+	kindWords        = []string{"incoming", "outgoing"}
+)
+
+// integrationType reads a kind as the type filter takes it: incoming or
+// outgoing, or Rocket.Chat's own names; "" for none.
+func integrationType(s string) client.IntegrationType {
+	switch s {
+	case "incoming":
+		return client.IncomingType
+	case "outgoing":
+		return client.OutgoingType
+	}
+	return client.IntegrationType(s)
+}
 
 func (d *integrationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_integrations"
@@ -120,10 +136,10 @@ func integrationsSchema() dsschema.Schema {
 			"A user with only the manage-own-*-integrations permissions sees only the integrations it created.",
 		Attributes: map[string]dsschema.Attribute{
 			"type": dsschema.StringAttribute{
-				MarkdownDescription: "List only integrations of this kind: `webhook-incoming` or `webhook-outgoing` " +
-					"(Rocket.Chat's names for them). Both when not set.",
+				MarkdownDescription: "List only integrations of this kind: `incoming` or `outgoing`, or Rocket.Chat's " +
+					"names for them, `webhook-incoming` and `webhook-outgoing`. Both when not set.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(integrationTypes...)},
+				Validators: []validator.String{stringvalidator.OneOf(append(slices.Clone(kindWords), integrationTypes...)...)},
 			},
 			"name": dsschema.StringAttribute{
 				MarkdownDescription: "List only integrations whose name contains this text, regardless of case, as " +
@@ -160,7 +176,7 @@ func (d *integrationsDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	ctx, done := d.data.operation(ctx)
 	defer done()
-	typ := client.IntegrationType(m.Type.ValueString())
+	typ := integrationType(m.Type.ValueString())
 	name := m.Name.ValueString()
 	all, err := d.data.client.ListAllIntegrations(ctx, client.ListOptions{Name: name, Type: typ})
 	if err != nil {

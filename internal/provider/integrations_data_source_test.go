@@ -60,6 +60,14 @@ data "rocketchat_integrations" "outgoing" {
   type = "webhook-outgoing"
 }
 
+data "rocketchat_integrations" "incoming_short" {
+  type = "incoming"
+}
+
+data "rocketchat_integrations" "outgoing_short" {
+  type = "outgoing"
+}
+
 data "rocketchat_integrations" "alerts" {
   name = "aLeRt"
 }
@@ -82,6 +90,8 @@ data "rocketchat_integrations" "none" {
 				listedExactly("data.rocketchat_integrations.all", alerts, ci, deploy, relayed),
 				listedExactly("data.rocketchat_integrations.incoming", alerts, ci),
 				listedExactly("data.rocketchat_integrations.outgoing", deploy, relayed),
+				listedExactly("data.rocketchat_integrations.incoming_short", alerts, ci),
+				listedExactly("data.rocketchat_integrations.outgoing_short", deploy, relayed),
 				listedExactly("data.rocketchat_integrations.alerts", alerts, ci, relayed),
 				listedExactly("data.rocketchat_integrations.disabled", ci, relayed),
 				listedExactly("data.rocketchat_integrations.enabled_incoming_alerts", alerts),
@@ -233,7 +243,7 @@ func TestAccIntegrationsDataSource_validation(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
-			step(`type = "incoming"`, "Invalid Attribute Value Match", `value must be one of: ["webhook-incoming" "webhook-outgoing"]`),
+			step(`type = "inbound"`, "Invalid Attribute Value Match", `value must be one of: ["incoming" "outgoing" "webhook-incoming" "webhook-outgoing"]`),
 			step(`name = ""`, "Invalid name", "empty"),
 		},
 	})

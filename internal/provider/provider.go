@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -165,7 +166,10 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 
 	c, err := client.New(settings)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("server_url"), "Invalid Rocket.Chat provider configuration", err.Error())
+		// resolveSettings has checked the credentials; what is left is the URL.
+		resp.Diagnostics.AddAttributeError(path.Root("server_url"), "Invalid Rocket.Chat server URL",
+			fmt.Sprintf("%s.\n\nThe URL comes from server_url in the provider block or, when that is not set, from the %s "+
+				"environment variable.", upperFirst(err.Error()), EnvURL))
 		return
 	}
 	info, err := c.Info(ctx)
@@ -310,4 +314,12 @@ func (p *rocketChatProvider) DataSources(_ context.Context) []func() datasource.
 		NewOutgoingIntegrationDataSource,
 		NewIntegrationsDataSource,
 	}
+}
+
+// upperFirst capitalises the first letter of an error text for a sentence.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -203,8 +203,9 @@ func commonValidationRows(notRoom string) []validationRow {
 	invalid := func(attr string) string { return "Invalid " + attr }
 	const empty = "The value is empty. Give a non-empty value, or leave the attribute out."
 	return []validationRow{
-		{name: "name empty", set: map[string]string{"name": `""`}, at: "name", summary: invalid("name"), detail: empty},
-		{name: "name whitespace", set: map[string]string{"name": `"  \t "`}, at: "name", summary: invalid("name"), detail: empty},
+		// name is required: the message must not suggest leaving it out.
+		{name: "name empty", set: map[string]string{"name": `""`}, at: "name", summary: invalid("name"), detail: "The value is empty. Give a non-empty value, such as Alertmanager."},
+		{name: "name whitespace", set: map[string]string{"name": `"  \t "`}, at: "name", summary: invalid("name"), detail: "The value is empty. Give a non-empty value, such as Alertmanager."},
 		{name: "name missing", omit: []string{"name"}, summary: "Missing required argument", detail: `The argument "name" is required, but no definition was found.`},
 		{name: "name wrong type", set: map[string]string{"name": `["a"]`}, at: "name", summary: "Incorrect attribute value type", detail: `Inappropriate value for attribute "name": string required, but have tuple.`},
 
@@ -228,10 +229,10 @@ func commonValidationRows(notRoom string) []validationRow {
 
 		{name: "alias with surrounding whitespace", set: map[string]string{"alias": `" CI "`}, at: "alias", summary: invalid("alias"), detail: `" CI " starts or ends with whitespace, which Rocket.Chat does not keep. Remove it.`},
 		{name: "alias empty", set: map[string]string{"alias": `""`}, at: "alias", summary: invalid("alias"), detail: empty},
-		{name: "avatar without scheme", set: map[string]string{"avatar": `"example.com/ci.png"`}, at: "avatar", summary: invalid("avatar"), detail: `"example.com/ci.png" is not an absolute URL.`},
-		{name: "avatar relative path", set: map[string]string{"avatar": `"/avatars/ci.png"`}, at: "avatar", summary: invalid("avatar"), detail: `"/avatars/ci.png" is not an absolute URL.`},
-		{name: "avatar without host", set: map[string]string{"avatar": `"https://"`}, at: "avatar", summary: invalid("avatar"), detail: `"https://" is not an absolute URL.`},
-		{name: "avatar with whitespace", set: map[string]string{"avatar": `" https://example.com/ci.png"`}, at: "avatar", summary: invalid("avatar"), detail: "is not an absolute URL."},
+		{name: "avatar without scheme", set: map[string]string{"avatar": `"example.com/ci.png"`}, at: "avatar", summary: invalid("avatar"), detail: "The value is not an absolute URL: it has no scheme, such as https:."},
+		{name: "avatar relative path", set: map[string]string{"avatar": `"/avatars/ci.png"`}, at: "avatar", summary: invalid("avatar"), detail: "The value is not an absolute URL: it has no scheme, such as https:."},
+		{name: "avatar without host", set: map[string]string{"avatar": `"https://"`}, at: "avatar", summary: invalid("avatar"), detail: "The value is not an absolute URL: it has no host."},
+		{name: "avatar with whitespace", set: map[string]string{"avatar": `" https://example.com/ci.png"`}, at: "avatar", summary: invalid("avatar"), detail: "The value is not an absolute URL: it starts or ends with whitespace."},
 		{name: "emoji without colons", set: map[string]string{"emoji": `"ghost"`}, at: "emoji", summary: invalid("emoji"), detail: `"ghost" is not an emoji name. Write it between colons, such as :ghost: or :white_check_mark:.`},
 		{name: "emoji with one colon", set: map[string]string{"emoji": `":ghost"`}, at: "emoji", summary: invalid("emoji"), detail: `":ghost" is not an emoji name.`},
 		{name: "emoji with whitespace", set: map[string]string{"emoji": `":white check:"`}, at: "emoji", summary: invalid("emoji"), detail: `":white check:" is not an emoji name.`},
@@ -293,19 +294,19 @@ func TestAccOutgoingIntegration_validation(t *testing.T) {
 		{name: "event missing", omit: []string{"event"}, summary: "Missing required argument", detail: `The argument "event" is required`},
 
 		{name: "urls empty list", set: map[string]string{"urls": `[]`}, at: "urls", summary: "Invalid Attribute Value", detail: "Attribute urls list must contain at least 1 elements, got: 0"},
-		{name: "urls relative", set: map[string]string{"urls": `["/hook"]`}, at: "urls", summary: "Invalid urls entry", detail: `"/hook" is not an absolute http:// or https:// URL. Give a full URL such as https://example.com/hook.`},
-		{name: "urls without scheme", set: map[string]string{"urls": `["bot.example.com/hook"]`}, at: "urls", summary: "Invalid urls entry", detail: `"bot.example.com/hook" is not an absolute http:// or https:// URL.`},
-		{name: "urls ftp", set: map[string]string{"urls": `["ftp://files.example.com/hook"]`}, at: "urls", summary: "Invalid urls entry", detail: `"ftp://files.example.com/hook" is not an absolute http:// or https:// URL.`},
-		{name: "urls with surrounding whitespace", set: map[string]string{"urls": `["https://bot.example.com/hook "]`}, at: "urls", summary: "Invalid urls entry", detail: "is not an absolute http:// or https:// URL."},
-		{name: "urls with inner whitespace", set: map[string]string{"urls": `["https://bot example.com/hook"]`}, at: "urls", summary: "Invalid urls entry", detail: "is not an absolute http:// or https:// URL."},
-		{name: "urls later entry empty", set: map[string]string{"urls": `["https://bot.example.com/hook", ""]`}, at: "urls", summary: "Invalid urls entry", detail: `"" is not an absolute http:// or https:// URL.`},
+		{name: "urls relative", set: map[string]string{"urls": `["/hook"]`}, at: "urls", summary: "Invalid urls entry", detail: "The value is not an absolute http:// or https:// URL: it has no scheme (it must start with https:// or http://). Give a full URL such as https://example.com/hook."},
+		{name: "urls without scheme", set: map[string]string{"urls": `["bot.example.com/hook"]`}, at: "urls", summary: "Invalid urls entry", detail: "The value is not an absolute http:// or https:// URL: it has no scheme (it must start with https:// or http://)."},
+		{name: "urls ftp", set: map[string]string{"urls": `["ftp://files.example.com/hook"]`}, at: "urls", summary: "Invalid urls entry", detail: "The value is not an absolute http:// or https:// URL: its scheme is ftp, not http or https."},
+		{name: "urls with surrounding whitespace", set: map[string]string{"urls": `["https://bot.example.com/hook "]`}, at: "urls", summary: "Invalid urls entry", detail: "it starts or ends with whitespace."},
+		{name: "urls with inner whitespace", set: map[string]string{"urls": `["https://bot example.com/hook"]`}, at: "urls", summary: "Invalid urls entry", detail: "it contains whitespace."},
+		{name: "urls later entry empty", set: map[string]string{"urls": `["https://bot.example.com/hook", ""]`}, at: "urls", summary: "Invalid urls entry", detail: "The value is not an absolute http:// or https:// URL: it is empty."},
 		{name: "urls entry null", set: map[string]string{"urls": `[null]`}, at: "urls", summary: "Null List Value", detail: "This attribute contains a null value."},
 		{name: "urls missing", omit: []string{"urls"}, summary: "Missing required argument", detail: `The argument "urls" is required`},
 		{name: "urls wrong type", set: map[string]string{"urls": `"https://bot.example.com/hook"`}, at: "urls", summary: "Incorrect attribute value type", detail: `Inappropriate value for attribute "urls": list of string required, but have string.`},
 
 		{name: "trigger_words empty list", set: map[string]string{"trigger_words": `[]`}, at: "trigger_words", summary: "Invalid Attribute Value", detail: "Attribute trigger_words list must contain at least 1 elements, got: 0"},
-		{name: "trigger_words blank entry", set: map[string]string{"trigger_words": `["!deploy", " "]`}, at: "trigger_words", summary: "Invalid trigger_words entry", detail: empty},
-		{name: "trigger_words empty entry", set: map[string]string{"trigger_words": `[""]`}, at: "trigger_words", summary: "Invalid trigger_words entry", detail: empty},
+		{name: "trigger_words blank entry", set: map[string]string{"trigger_words": `["!deploy", " "]`}, at: "trigger_words", summary: "Invalid trigger_words entry", detail: "The entry is empty. Give a non-empty value, or remove the entry."},
+		{name: "trigger_words empty entry", set: map[string]string{"trigger_words": `[""]`}, at: "trigger_words", summary: "Invalid trigger_words entry", detail: "The entry is empty. Give a non-empty value, or remove the entry."},
 		{name: "trigger_words entry null", set: map[string]string{"trigger_words": `["!deploy", null]`}, at: "trigger_words", summary: "Null List Value", detail: "This attribute contains a null value."},
 		{name: "trigger_words wrong type", set: map[string]string{"trigger_words": `"!deploy"`}, at: "trigger_words", summary: "Incorrect attribute value type", detail: "list of string required, but have string."},
 

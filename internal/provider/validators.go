@@ -3,11 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
 )
 
 // stringCheck is a string validator made of a description and a check that
@@ -37,11 +38,33 @@ func attributeName(p string) string {
 	return p
 }
 
-// notBlank rejects empty and whitespace-only strings.
+// notBlank rejects empty and whitespace-only values of an optional
+// attribute, which may be left out instead.
 func notBlank() validator.String {
 	return stringCheck{"must not be empty or only whitespace", func(s string) string {
 		if strings.TrimSpace(s) == "" {
 			return "The value is empty. Give a non-empty value, or leave the attribute out."
+		}
+		return ""
+	}}
+}
+
+// notBlankEntry rejects empty and whitespace-only entries of a list.
+func notBlankEntry() validator.String {
+	return stringCheck{"must not be empty or only whitespace", func(s string) string {
+		if strings.TrimSpace(s) == "" {
+			return "The entry is empty. Give a non-empty value, or remove the entry."
+		}
+		return ""
+	}}
+}
+
+// requiredNotBlank rejects empty and whitespace-only values of a required
+// attribute, which cannot be left out.
+func requiredNotBlank(example string) validator.String {
+	return stringCheck{"must not be empty or only whitespace", func(s string) string {
+		if strings.TrimSpace(s) == "" {
+			return "The value is empty. Give a non-empty value, such as " + example + "."
 		}
 		return ""
 	}}
@@ -63,22 +86,26 @@ func trimmed() validator.String {
 }
 
 // absoluteHTTPURL accepts only absolute http and https URLs with a host.
+// Its messages never quote the value: a URL may carry a secret in its user
+// info, path or query, and Terraform does not tell a provider which values
+// came from sensitive variables.
 func absoluteHTTPURL() validator.String {
 	return stringCheck{"must be an absolute http or https URL", func(s string) string {
-		u, err := url.Parse(s)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSpace(s) != s {
-			return fmt.Sprintf("%q is not an absolute http:// or https:// URL. Give a full URL such as https://example.com/hook.", s)
+		if problem := client.URLProblem(s, true); problem != "" {
+			return "The value is not an absolute http:// or https:// URL: " + problem +
+				". Give a full URL such as https://example.com/hook. (The value is not shown: it may hold a secret.)"
 		}
 		return ""
 	}}
 }
 
-// absoluteURL accepts any absolute URL (an avatar may be a data: URL).
+// absoluteURL accepts any absolute URL (an avatar may be a data: URL); like
+// absoluteHTTPURL, it never quotes the value.
 func absoluteURL() validator.String {
 	return stringCheck{"must be an absolute URL", func(s string) string {
-		u, err := url.Parse(s)
-		if err != nil || u.Scheme == "" || strings.TrimSpace(s) != s || (u.Opaque == "" && u.Host == "") {
-			return fmt.Sprintf("%q is not an absolute URL. Give a full URL such as https://example.com/avatar.png.", s)
+		if problem := client.URLProblem(s, false); problem != "" {
+			return "The value is not an absolute URL: " + problem +
+				". Give a full URL such as https://example.com/avatar.png. (The value is not shown: it may hold a secret.)"
 		}
 		return ""
 	}}
