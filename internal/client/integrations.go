@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -677,4 +678,26 @@ func (c *Client) IntegrationHistory(ctx context.Context, id string, offset, coun
 		page.History = []IntegrationHistory{}
 	}
 	return page, nil
+}
+
+var (
+	// objectID is the _id of integrations created by Rocket.Chat 6 and
+	// later; meteorID that of older ones (Random.id(), 17 characters).
+	objectID = regexp.MustCompile(`^[0-9a-f]{24}$`)
+	meteorID = regexp.MustCompile(`^[23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz]{17}$`)
+	// hookPath finds the integration ID in a webhook URL, also in the legacy
+	// form /hooks/<id>/<anything>/<token>.
+	hookPath = regexp.MustCompile(`/hooks/([^/?#]+)/[^?#]+`)
+)
+
+// LooksLikeID reports whether s has the form of an integration's _id.
+func LooksLikeID(s string) bool { return objectID.MatchString(s) || meteorID.MatchString(s) }
+
+// WebhookID returns the integration ID in an incoming webhook's URL.
+func WebhookID(s string) (string, bool) {
+	m := hookPath.FindStringSubmatch(s)
+	if m == nil || !LooksLikeID(m[1]) {
+		return "", false
+	}
+	return m[1], true
 }

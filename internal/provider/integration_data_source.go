@@ -206,26 +206,13 @@ func (d *integrationDataSource[M, P]) byID(ctx context.Context, id string) (*cli
 }
 
 // byName finds the one integration of the kind named exactly name among
-// those the provider's user can see. Rocket.Chat's filter narrows the list
-// on the server but matches substrings regardless of case, so the exact
-// comparison happens here; the type is checked here too, because Rocket.Chat
-// before 7.0 ignores both filters.
+// those the provider's user can see.
 func (d *integrationDataSource[M, P]) byName(ctx context.Context, name string) (*client.Integration, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	candidates, err := d.data.client.ListAllIntegrations(ctx, client.ListOptions{Name: name, Type: d.kind.typ})
+	matches, similar, err := findByName(ctx, d.data.client, d.kind.typ, name)
 	if err != nil {
 		diags.Append(apiErrorDiagnostic("look up", d.kind.typ, err))
 		return nil, diags
-	}
-	var matches, similar []client.Integration
-	for _, in := range candidates {
-		switch {
-		case in.Type != d.kind.typ:
-		case in.Name == name:
-			matches = append(matches, in)
-		case nameFilter(name).MatchString(in.Name):
-			similar = append(similar, in)
-		}
 	}
 	word := kindWord(d.kind.typ)
 	switch len(matches) {
@@ -245,6 +232,28 @@ func (d *integrationDataSource[M, P]) byName(ctx context.Context, name string) (
 				"\n\nSet id to one of these IDs instead of name.", word, name, describeIntegrations(matches, 0, false)))
 	}
 	return nil, diags
+}
+
+// findByName lists the integrations of a kind named exactly name among those
+// the provider's user can see, and those whose names merely contain it.
+// Rocket.Chat's filter narrows the list on the server but matches substrings
+// regardless of case, so the exact comparison happens here; the type is
+// checked here too, because Rocket.Chat before 7.0 ignores both filters.
+func findByName(ctx context.Context, c *client.Client, kind client.IntegrationType, name string) (matches, similar []client.Integration, err error) {
+	candidates, err := c.ListAllIntegrations(ctx, client.ListOptions{Name: name, Type: kind})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, in := range candidates {
+		switch {
+		case in.Type != kind:
+		case in.Name == name:
+			matches = append(matches, in)
+		case nameFilter(name).MatchString(in.Name):
+			similar = append(similar, in)
+		}
+	}
+	return matches, similar, nil
 }
 
 // describeIntegrations lists integrations one a line with what tells them

@@ -264,6 +264,17 @@ func (r *integrationResource[M, P]) ImportState(ctx context.Context, req resourc
 	}
 	ctx, done := r.operation(ctx)
 	defer done()
+	if id, ok := client.WebhookID(req.ID); ok {
+		// Never quote the URL: it holds the webhook's token.
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Import takes the integration's ID, not its webhook URL",
+			fmt.Sprintf("The import ID is a webhook URL, which holds the webhook's secret token. Import the integration by "+
+				"its ID, which is in the URL: %s.", id))
+		return
+	}
+	if !client.LooksLikeID(req.ID) {
+		resp.Diagnostics.Append(r.importByNameHint(ctx, req.ID))
+		return
+	}
 	doc, err := r.data.reader.Get(ctx, req.ID)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Cannot import a non-existent integration",
@@ -282,6 +293,32 @@ func (r *integrationResource[M, P]) ImportState(ctx context.Context, req resourc
 	var m M
 	resp.Diagnostics.Append(P(&m).read(ctx, doc, r.data.client)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// importByNameHint is the error of an import whose ID is no integration ID:
+// most often a name, so it names the IDs of the integrations that have it.
+func (r *integrationResource[M, P]) importByNameHint(ctx context.Context, name string) diag.Diagnostic {
+	summary := "Import takes the integration's ID"
+	matches, similar, err := findByName(ctx, r.data.client, r.kind.typ, name)
+	if err != nil {
+		return apiErrorDiagnostic("look up", r.kind.typ, err)
+	}
+	detail := fmt.Sprintf("%q is not an integration ID (24 hexadecimal characters, the value in the integration's URL "+
+		"under Administration → Integrations).", name)
+	switch {
+	case len(matches) == 1:
+		detail += fmt.Sprintf(" The %s named %q has the ID %s: import that ID.", kindName(r.kind.typ), name, matches[0].ID)
+	case len(matches) > 1:
+		detail += fmt.Sprintf(" Several %ss are named %q; import the one to manage by its ID:%s",
+			kindName(r.kind.typ), name, describeIntegrations(matches, 0, false))
+	default:
+		detail += fmt.Sprintf(" No %s the provider's user can see is named so either. The rocketchat_integrations data "+
+			"source lists the integrations with their IDs.", kindName(r.kind.typ))
+		if len(similar) > 0 {
+			detail += "\n\nSimilar names:" + describeIntegrations(similar, 5, true)
+		}
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("id"), summary, detail)
 }
 
 // wrongKind is the error for an ID of an integration of the other kind.

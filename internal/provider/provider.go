@@ -168,8 +168,8 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 	if err != nil {
 		// resolveSettings has checked the credentials; what is left is the URL.
 		resp.Diagnostics.AddAttributeError(path.Root("server_url"), "Invalid Rocket.Chat server URL",
-			fmt.Sprintf("%s.\n\nThe URL comes from server_url in the provider block or, when that is not set, from the %s "+
-				"environment variable.", upperFirst(err.Error()), EnvURL))
+			fmt.Sprintf("%s\n\nThe URL comes from server_url in the provider block or, when that is not set, from the %s "+
+				"environment variable.", sentence(err.Error()), EnvURL))
 		return
 	}
 	info, err := c.Info(ctx)
@@ -316,10 +316,15 @@ func (p *rocketChatProvider) DataSources(_ context.Context) []func() datasource.
 	}
 }
 
-// upperFirst capitalises the first letter of an error text for a sentence.
-func upperFirst(s string) string {
+// sentence makes an error text a sentence: capitalised, with a full stop
+// unless it ends with a question mark.
+func sentence(s string) string {
 	if s == "" {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }

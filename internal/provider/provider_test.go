@@ -204,6 +204,12 @@ resource "rocketchat_incoming_integration" "test" {
 			provider: block(attr("server_url", "chat.example.com"), uid, tok),
 			wantErr:  `(?s)Invalid server_url.*not an absolute http`,
 		},
+		{
+			name:     "environment URL without a scheme",
+			provider: block(),
+			env:      map[string]string{EnvURL: "127.0.0.1:3000", EnvUserID: admin.UserID, EnvAuthToken: admin.AuthToken},
+			wantErr:  `(?s)Invalid Rocket.Chat server URL.*it has\s+no\s+scheme.*did\s+you\s+mean\s+http://127.0.0.1:3000\s+or\s+https://127.0.0.1:3000\?\s+The URL comes.*ROCKETCHAT_URL`,
+		},
 		{name: "bad request timeout", provider: block(url, uid, tok, attr("request_timeout", "soon")), wantErr: `(?s)Invalid request_timeout.*not a duration`},
 		{name: "negative retries", provider: block(url, uid, tok, "max_retries = -1"), wantErr: `(?s)Invalid Attribute Value.*max_retries`},
 		{name: "empty auth token", provider: block(url, uid, attr("auth_token", " ")), wantErr: `(?s)Invalid auth_token.*empty`},
