@@ -72,8 +72,8 @@ func buildIncomingKind() integrationKind {
 
 func (m *incomingIntegrationModel) common() *integrationModel { return &m.integrationModel }
 
-func (m *incomingIntegrationModel) request(ctx context.Context, _ integrationState, update bool) (client.IntegrationRequest, diag.Diagnostics) {
-	common, diags := m.commonRequest(ctx, update)
+func (m *incomingIntegrationModel) request(ctx context.Context, args requestArgs) (client.IntegrationRequest, diag.Diagnostics) {
+	common, diags := m.commonRequest(ctx, args.prior != nil)
 	return &client.IncomingIntegrationRequest{
 		IntegrationRequestCommon:          common,
 		OverrideDestinationChannelEnabled: knownBool(m.OverrideDestinationChannelEnabled),
@@ -91,8 +91,7 @@ func (m *incomingIntegrationModel) read(_ context.Context, doc *client.Integrati
 	return diags
 }
 
-func (m *incomingIntegrationModel) planUpdate(context.Context, integrationState, *resource.ModifyPlanResponse) {
-}
+func (m *incomingIntegrationModel) plan(_ context.Context, p *planning) { m.planCommon(p) }
 
 func (m *incomingIntegrationModel) secrets() []string {
 	return []string{m.Token.ValueString(), m.WebhookURL.ValueString()}

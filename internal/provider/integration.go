@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
 )
@@ -117,13 +116,11 @@ func commonAttributes(kind client.IntegrationType, channels schema.ListAttribute
 		"script_error": schema.StringAttribute{
 			MarkdownDescription: "Rocket.Chat's compile error for `script` (e.g. `SyntaxError: Unexpected token (3:1)`), " +
 				"or null when the script compiled or is not enabled.",
-			Computed:      true,
-			PlanModifiers: []planmodifier.String{stateUnlessChanged("script", "script_enabled", "skip_transpile", "script_engine")},
+			Computed: true,
 		},
 		"user_id": schema.StringAttribute{
 			MarkdownDescription: "ID of the user named by `username`.",
 			Computed:            true,
-			PlanModifiers:       []planmodifier.String{stateUnlessChanged("username")},
 		},
 		"created_at": schema.StringAttribute{
 			MarkdownDescription: "When the integration was created (RFC 3339).",
@@ -239,6 +236,67 @@ func (m *integrationModel) readCommon(doc *client.Integration) diag.Diagnostics 
 	return nil
 }
 
+// planning is what a kind needs to plan the computed attributes of a create
+// or an update.
+type planning struct {
+	prior  integrationState // nil for a create
+	config integrationState
+	// caller is the username of the provider's user, who becomes the
+	// creator; "" when it is not known.
+	caller string
+	// userID returns the ID of the user with a username, when the run can
+	// look it up.
+	userID func(username string) (string, bool)
+	server *client.ServerInfo
+	diags  *diag.Diagnostics
+}
+
+// planCommon plans the computed attributes both kinds share with the values
+// Rocket.Chat will store, so that a plan shows "known after apply" only for
+// what is not known before: IDs, dates and tokens of what is created, and a
+// compile result.
+func (m *integrationModel) planCommon(p *planning) {
+	var prior *integrationModel
+	if p.prior != nil {
+		prior = p.prior.common()
+	}
+	if prior == nil && m.CreatedBy.IsUnknown() && p.caller != "" {
+		m.CreatedBy = types.StringValue(p.caller)
+	}
+	if m.UserID.IsUnknown() {
+		switch {
+		case prior != nil && m.Username.Equal(prior.Username):
+			m.UserID = prior.UserID
+		case !m.Username.IsUnknown() && p.userID != nil:
+			if id, ok := p.userID(m.Username.ValueString()); ok {
+				m.UserID = types.StringValue(id)
+			}
+		}
+	}
+	if m.ScriptEngine.IsUnknown() && !p.config.common().ScriptEngine.IsUnknown() {
+		// Rocket.Chat keeps the stored engine, or defaults to isolated-vm, the
+		// only one since 7.0.
+		switch {
+		case prior != nil && !prior.ScriptEngine.IsNull():
+			m.ScriptEngine = prior.ScriptEngine
+		case p.server != nil && p.server.AtLeast(7, 0):
+			m.ScriptEngine = types.StringValue("isolated-vm")
+		}
+	}
+	if m.ScriptError.IsUnknown() {
+		switch {
+		case prior != nil && m.Script.Equal(prior.Script) && m.ScriptEnabled.Equal(prior.ScriptEnabled) &&
+			m.SkipTranspile.Equal(prior.SkipTranspile) && m.ScriptEngine.Equal(prior.ScriptEngine):
+			m.ScriptError = prior.ScriptError
+		case !m.ScriptEnabled.IsUnknown() && !m.ScriptEnabled.ValueBool():
+			// A disabled script is not compiled, and its error is not kept.
+			m.ScriptError = types.StringNull()
+		case prior == nil && m.Script.IsNull():
+			m.ScriptError = types.StringNull()
+		}
+	}
+}
+
 // checkServerSupport rejects settings the connected server cannot take.
 func (m *integrationModel) checkServerSupport(server *client.ServerInfo) diag.Diagnostics {
 	var diags diag.Diagnostics
@@ -309,46 +367,6 @@ func listStrings(ctx context.Context, l types.List) ([]string, diag.Diagnostics)
 	var out []string
 	diags := l.ElementsAs(ctx, &out, false)
 	return out, diags
-}
-
-// stateUnlessChanged plans a computed attribute with its state value when
-// none of the given attributes change, so that an update elsewhere does not
-// show it as "(known after apply)".
-func stateUnlessChanged(attrs ...string) planmodifier.String {
-	return stateUnlessChangedModifier{attrs: attrs}
-}
-
-type stateUnlessChangedModifier struct{ attrs []string }
-
-func (m stateUnlessChangedModifier) Description(context.Context) string {
-	return "keeps the prior value unless one of " + fmt.Sprint(m.attrs) + " changes"
-}
-
-func (m stateUnlessChangedModifier) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (m stateUnlessChangedModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.State.Raw.IsNull() || !req.PlanValue.IsUnknown() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	for _, a := range m.attrs {
-		p := tftypes.NewAttributePath().WithAttributeName(a)
-		planned, _, err := tftypes.WalkAttributePath(req.Plan.Raw, p)
-		if err != nil {
-			return
-		}
-		prior, _, err := tftypes.WalkAttributePath(req.State.Raw, p)
-		if err != nil {
-			return
-		}
-		pv, ok1 := planned.(tftypes.Value)
-		sv, ok2 := prior.(tftypes.Value)
-		if !ok1 || !ok2 || !pv.Equal(sv) {
-			return
-		}
-	}
-	resp.PlanValue = req.StateValue
 }
 
 // resourceSchema assembles a kind's schema from the shared and its own attributes.

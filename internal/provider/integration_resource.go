@@ -27,12 +27,24 @@ type integrationReader interface {
 type integrationState interface {
 	integrationReader
 	// request builds the body of a create, or of an update, from the planned
-	// values; config is the configuration, which alone holds write-only values.
-	request(ctx context.Context, config integrationState, update bool) (client.IntegrationRequest, diag.Diagnostics)
-	// planUpdate adjusts the plan of an update given the prior state.
-	planUpdate(ctx context.Context, prior integrationState, resp *resource.ModifyPlanResponse)
+	// values.
+	request(ctx context.Context, args requestArgs) (client.IntegrationRequest, diag.Diagnostics)
+	// plan fills in the computed attributes of a create or an update with
+	// what Rocket.Chat will store, where that is known before.
+	plan(ctx context.Context, p *planning)
 	// secrets lists the values of the model that logs must never show.
 	secrets() []string
+}
+
+// requestArgs is what a request is built from besides the planned values.
+type requestArgs struct {
+	// config is the configuration, which alone holds write-only values.
+	config integrationState
+	// prior is the state before an update; nil for a create.
+	prior integrationState
+	// held reads the integration as Rocket.Chat holds it now, for an update
+	// that must send back a value the state does not keep.
+	held func() (*client.Integration, error)
 }
 
 // integrationKind is what tells the two resources apart.
@@ -102,16 +114,28 @@ func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("skip_transpile"), &m.SkipTranspile)...)
 		resp.Diagnostics.Append(m.checkServerSupport(r.data.server)...)
 	}
-	if req.State.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
-		return // a create, or nothing changes
+	create := req.State.Raw.IsNull()
+	if !create && req.Plan.Raw.Equal(req.State.Raw) {
+		return // nothing changes
 	}
-	plan, prior := P(new(M)), P(new(M))
+	plan, config := P(new(M)), P(new(M))
 	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, config)...)
+	p := &planning{config: config, diags: &resp.Diagnostics}
+	if !create {
+		prior := P(new(M))
+		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
+		p.prior = prior
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.planUpdate(ctx, prior, resp)
+	if r.data != nil {
+		p.server = r.data.server
+		p.caller = r.data.caller.Username
+	}
+	plan.plan(ctx, p)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
 // operation prepares an operation's context: the integration's secrets are
@@ -135,7 +159,7 @@ func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.Cre
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	body, diags := P(&plan).request(ctx, P(&config), false)
+	body, diags := P(&plan).request(ctx, requestArgs{config: P(&config)})
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -226,14 +250,15 @@ func (r *integrationResource[M, P]) Update(ctx context.Context, req resource.Upd
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	body, diags := P(&plan).request(ctx, P(&config), true)
+	ctx, done := r.operation(ctx, &plan, &config, &state)
+	defer done()
+	id := P(&state).common().ID.ValueString()
+	held := func() (*client.Integration, error) { return r.data.reader.Get(ctx, id) }
+	body, diags := P(&plan).request(ctx, requestArgs{config: P(&config), prior: P(&state), held: held})
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, done := r.operation(ctx, &plan, &config, &state)
-	defer done()
-	id := P(&state).common().ID.ValueString()
 	doc, err := r.data.client.UpdateIntegration(ctx, id, body)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiagnostic("update", r.kind.typ, err))

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -46,6 +45,12 @@ var outgoingEvents = map[string]outgoingEvent{
 var eventNames = []string{"sendMessage", "fileUploaded", "roomArchived", "roomCreated", "roomJoined", "roomLeft", "userCreated", "messageEdited", "messageDeleted"}
 
 var retryDelays = []string{"powers-of-ten", "powers-of-two", "increments-of-two"}
+
+// What Rocket.Chat stores for retry settings left out while retrying is on.
+const (
+	defaultRetryCount = 4
+	defaultRetryDelay = "powers-of-ten"
+)
 
 // outgoingIntegrationFields are the attributes of an outgoing integration
 // that Rocket.Chat stores and returns: all but the write-only ones. It is the
@@ -242,7 +247,8 @@ func (m *outgoingIntegrationModel) validate(context.Context) diag.Diagnostics {
 
 func (m *outgoingIntegrationModel) writeOnly() bool { return !m.TokenWOVersion.IsNull() }
 
-func (m *outgoingIntegrationModel) request(ctx context.Context, config integrationState, update bool) (client.IntegrationRequest, diag.Diagnostics) {
+func (m *outgoingIntegrationModel) request(ctx context.Context, args requestArgs) (client.IntegrationRequest, diag.Diagnostics) {
+	update := args.prior != nil
 	common, diags := m.commonRequest(ctx, update)
 	urls, d := listStrings(ctx, m.URLs)
 	diags.Append(d...)
@@ -251,7 +257,7 @@ func (m *outgoingIntegrationModel) request(ctx context.Context, config integrati
 	if words == nil && update {
 		words = []string{} // clears the stored list
 	}
-	token, d := m.token(config)
+	token, d := m.token(args)
 	diags.Append(d...)
 	req := &client.OutgoingIntegrationRequest{
 		IntegrationRequestCommon: common,
@@ -273,20 +279,38 @@ func (m *outgoingIntegrationModel) request(ctx context.Context, config integrati
 	return req, diags
 }
 
-// token returns the token to send: the write-only one from the
-// configuration, the configured or stored one, or a new one (which then goes
-// into the state, because every later update must send it again).
-func (m *outgoingIntegrationModel) token(config integrationState) (string, diag.Diagnostics) {
+// token returns the token to send. With token_wo it is the write-only value
+// when the integration is created or token_wo_version changes, and otherwise
+// the token Rocket.Chat holds, sent back unchanged: Rocket.Chat requires a
+// token on every update, and Terraform cannot tell whether a write-only
+// value changed. Without token_wo it is the configured or stored token, or a
+// new one, which then goes into the state because every later update must
+// send it again.
+func (m *outgoingIntegrationModel) token(args requestArgs) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if m.writeOnly() {
-		cfg, _ := config.(*outgoingIntegrationModel)
+		m.Token = types.StringNull()
+		prior, _ := args.prior.(*outgoingIntegrationModel)
+		if prior != nil && prior.writeOnly() && prior.TokenWOVersion.Equal(m.TokenWOVersion) && args.held != nil {
+			held, err := args.held()
+			if err != nil {
+				diags.AddError("Cannot read the integration's token",
+					"token_wo_version did not change, so the token Rocket.Chat holds is sent back unchanged (Rocket.Chat "+
+						"requires it on every update), but reading it failed: "+err.Error())
+				return "", diags
+			}
+			if held.Token != "" {
+				return held.Token, diags
+			}
+			// Rocket.Chat holds none (it was removed by hand): send token_wo.
+		}
+		cfg, _ := args.config.(*outgoingIntegrationModel)
 		if cfg == nil || cfg.TokenWO.IsNull() || cfg.TokenWO.IsUnknown() {
 			diags.AddAttributeError(path.Root("token_wo"), "Missing token_wo",
 				"token_wo_version is set, so the token comes from token_wo, which has no known value. Rocket.Chat requires "+
 					"the token on every change of an outgoing integration.")
 			return "", diags
 		}
-		m.Token = types.StringNull()
 		return cfg.TokenWO.ValueString(), diags
 	}
 	if !m.Token.IsNull() && !m.Token.IsUnknown() {
@@ -329,37 +353,59 @@ func (m *outgoingIntegrationFields) read(_ context.Context, doc *client.Integrat
 	m.RunOnEdits = types.BoolValue(doc.RunOnEdits != nil && *doc.RunOnEdits)
 	m.ImpersonateUser = types.BoolValue(doc.ImpersonateUser != nil && *doc.ImpersonateUser)
 	m.RetryFailedCalls = types.BoolValue(doc.RetryFailedCalls != nil && *doc.RetryFailedCalls)
+	// Rocket.Chat keeps the retry settings when retrying is turned off; they
+	// no longer apply.
 	m.RetryCount = types.Int64Null()
-	if doc.RetryCount != nil {
-		m.RetryCount = types.Int64Value(int64(*doc.RetryCount))
+	m.RetryDelay = types.StringNull()
+	if m.RetryFailedCalls.ValueBool() {
+		if doc.RetryCount != nil {
+			m.RetryCount = types.Int64Value(int64(*doc.RetryCount))
+		}
+		m.RetryDelay = nullableString(doc.RetryDelay)
 	}
-	m.RetryDelay = nullableString(doc.RetryDelay)
 	return diags
 }
 
-// planUpdate marks what Rocket.Chat will fill in as unknown: retry settings
-// it defaults once retrying is on, and a token the provider must generate —
-// an integration imported without one gets one on its first change, because
-// Rocket.Chat refuses changes without a token. With token_wo the token is not
-// kept at all.
-func (m *outgoingIntegrationModel) planUpdate(ctx context.Context, _ integrationState, resp *resource.ModifyPlanResponse) {
-	set := func(attr string, v attr.Value) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), v)...)
+// plan shows what Rocket.Chat will store: no retry settings while retrying
+// is off, and Rocket.Chat's defaults for those left out once it is on; no
+// token with token_wo, the stored token otherwise, and a warning when the
+// provider must generate a new one for an existing integration.
+func (m *outgoingIntegrationModel) plan(_ context.Context, p *planning) {
+	m.planCommon(p)
+	cfg := p.config.(*outgoingIntegrationModel)
+	if !m.RetryFailedCalls.IsUnknown() {
+		on := m.RetryFailedCalls.ValueBool()
+		if cfg.RetryCount.IsNull() {
+			m.RetryCount = types.Int64Null()
+			if on {
+				m.RetryCount = types.Int64Value(defaultRetryCount)
+			}
+		}
+		if cfg.RetryDelay.IsNull() {
+			m.RetryDelay = types.StringNull()
+			if on {
+				m.RetryDelay = types.StringValue(defaultRetryDelay)
+			}
+		}
 	}
-	if m.writeOnly() {
-		if !m.Token.IsNull() {
-			set("token", types.StringNull())
+	prior, _ := p.prior.(*outgoingIntegrationModel)
+	switch {
+	case m.writeOnly():
+		m.Token = types.StringNull()
+	case !cfg.Token.IsNull() || prior == nil:
+		// The configured token, or one generated when the integration is created.
+	case !prior.Token.IsNull():
+		m.Token = prior.Token
+	default:
+		m.Token = types.StringUnknown()
+		reason := "Rocket.Chat holds no token for this integration and requires one for every change"
+		if prior.writeOnly() {
+			reason = "token_wo is no longer set, and the token it set is not in the state"
 		}
-	} else if m.Token.IsNull() {
-		set("token", types.StringUnknown())
-	}
-	if m.RetryFailedCalls.ValueBool() {
-		if m.RetryCount.IsNull() {
-			set("retry_count", types.Int64Unknown())
-		}
-		if m.RetryDelay.IsNull() {
-			set("retry_delay", types.StringUnknown())
-		}
+		p.diags.AddAttributeWarning(path.Root("token"), "The integration's token changes",
+			reason+", so the provider generates a new token and sends it to Rocket.Chat. From then on Rocket.Chat sends "+
+				"the new token with every call: give it to the receiving service (it is in the state, marked sensitive), "+
+				"or set token or token_wo to keep the token that service knows.")
 	}
 }
 

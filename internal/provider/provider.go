@@ -63,6 +63,7 @@ type providerData struct {
 	// reader serves this run's reads from shared list pages.
 	reader  *client.BatchReader
 	server  *client.ServerInfo
+	caller  *client.User    // the provider's user
 	secrets []string        // masked in every log line
 	stopped context.Context // ends when Terraform stops the provider; nil when it cannot tell
 }
@@ -180,7 +181,8 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 				c.URL(), err, EnvURL))
 		return
 	}
-	if _, err := c.Me(ctx); err != nil {
+	me, err := c.Me(ctx)
+	if err != nil {
 		attr, hint := credentialAttribute(settings)
 		summary := "Rocket.Chat rejected the provider's credentials"
 		if !client.IsUnauthorized(err) {
@@ -189,7 +191,7 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 		resp.Diagnostics.AddAttributeError(path.Root(attr), summary, fmt.Sprintf("%s\n\n%s", err, hint))
 		return
 	}
-	data := &providerData{client: c, reader: c.NewBatchReader(), server: info, secrets: secrets, stopped: p.stopped}
+	data := &providerData{client: c, reader: c.NewBatchReader(), server: info, caller: me, secrets: secrets, stopped: p.stopped}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
