@@ -29,8 +29,13 @@ func (c *call) bodyMap() map[string]any {
 type handler func(s *Server, c *call) (map[string]any, *apiFailure)
 
 type route struct {
-	method  string
-	auth    bool
+	method string
+	auth   bool
+	// typed marks Rocket.Chat 8's typed routes (API.v1.get and friends):
+	// their route permission comes before the query schema, the rate limit
+	// after it, and schema failures read {errorType: "error-invalid-params"}
+	// without a suffix (SPEC.md §L1).
+	typed   bool
 	body    *schema  // validateParams on the JSON body
 	query   *schema  // validateParams on the query string
 	anyPerm []string // route-level permissionsRequired: hasAny, else 403
@@ -53,6 +58,12 @@ func init() {
 		EndpointRemove:          {method: http.MethodPost, auth: true, body: removeIntegrationSchema, anyPerm: anyIntegrationPerm, handle: (*Server).removeIntegration},
 		EndpointHistory:         {method: http.MethodGet, auth: true, query: integrationHistoryQuery, anyPerm: []string{PermManageOutgoing, PermManageOwnOutgoing}, handle: (*Server).integrationHistory},
 		EndpointChannelMessages: {method: http.MethodGet, auth: true, handle: (*Server).channelMessages},
+
+		EndpointRoomsInfo:          {method: http.MethodGet, auth: true, typed: true, handle: (*Server).roomsInfo},
+		EndpointUsersInfo:          {method: http.MethodGet, auth: true, typed: true, query: usersInfoQuery, handle: (*Server).usersInfo},
+		EndpointSubscriptionsGet:   {method: http.MethodGet, auth: true, typed: true, query: subscriptionsGetQuery, handle: (*Server).subscriptionsGet},
+		EndpointPermissionsListAll: {method: http.MethodGet, auth: true, typed: true, query: permissionsListAllQuery, handle: (*Server).permissionsListAll},
+		EndpointSettingsPublic:     {method: http.MethodGet, typed: true, query: settingsPublicQuery, handle: (*Server).settingsPublic},
 	}
 }
 
@@ -85,9 +96,11 @@ func resolve(r *http.Request) (string, *route) {
 	return name, rt
 }
 
-// serveAPI runs Rocket.Chat's request pipeline: authentication (401), rate
-// limit (429), request schema (400 invalid-params), route permission (403),
-// then the handler (spec §1.4).
+// serveAPI runs Rocket.Chat's request pipeline. The legacy routes of the
+// integrations check authentication (401), rate limit (429), request schema
+// (400 invalid-params), route permission (403), then run the handler (spec
+// §1.4); typed routes check the route permission before the schema and the
+// rate limit after it (SPEC.md §L1).
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, endpoint string, rt *route) {
 	c := &call{r: r}
 	if rt.auth {
@@ -98,14 +111,36 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, endpoint strin
 		}
 		c.user, c.token = u, token
 	}
-	if s.limiter != nil && !s.bypassesRateLimit(c.user) {
+	limited := func() bool {
+		if s.limiter == nil || s.bypassesRateLimit(c.user) {
+			return false
+		}
 		d := s.limiter.check(endpoint+strings.ToLower(r.Method), clientIP(r))
 		d.setHeaders(w.Header(), s.now())
-		if !d.allowed {
-			s.countLimited(endpoint)
-			writeFailure(w, tooManyRequests(d.waitSeconds()))
-			return
+		if d.allowed {
+			return false
 		}
+		s.countLimited(endpoint)
+		writeFailure(w, tooManyRequests(d.waitSeconds()))
+		return true
+	}
+	forbidden := func() bool {
+		if len(rt.anyPerm) == 0 {
+			return false
+		}
+		s.mu.Lock()
+		allowed := s.st.hasAny(s.st.users[c.user.id], rt.anyPerm...)
+		s.mu.Unlock()
+		if !allowed {
+			writeFailure(w, forbiddenFailure())
+		}
+		return !allowed
+	}
+	if !rt.typed && limited() {
+		return
+	}
+	if rt.typed && forbidden() {
+		return
 	}
 	if r.Method == http.MethodPost || r.Method == http.MethodPut {
 		c.body = readJSONBody(r)
@@ -114,7 +149,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, endpoint strin
 	if rt.body != nil {
 		coerced, msgs := rt.body.validate(c.body)
 		if len(msgs) > 0 {
-			writeFailure(w, s.invalidParams(msgs, false))
+			writeFailure(w, s.invalidParams(msgs, false, rt.typed))
 			return
 		}
 		c.body = coerced
@@ -122,21 +157,19 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, endpoint strin
 	if rt.query != nil {
 		coerced, msgs := rt.query.validate(c.query)
 		if len(msgs) > 0 {
-			writeFailure(w, s.invalidParams(msgs, true))
+			writeFailure(w, s.invalidParams(msgs, true, rt.typed))
 			return
 		}
 		c.query, _ = coerced.(map[string]any)
 	}
-	s.mu.Lock()
-	var (
-		payload map[string]any
-		fail    *apiFailure
-	)
-	if len(rt.anyPerm) > 0 && !s.st.hasAny(s.st.users[c.user.id], rt.anyPerm...) {
-		fail = forbidden()
-	} else {
-		payload, fail = rt.handle(s, c)
+	if rt.typed && limited() {
+		return
 	}
+	if !rt.typed && forbidden() {
+		return
+	}
+	s.mu.Lock()
+	payload, fail := rt.handle(s, c)
 	s.mu.Unlock()
 	if fail != nil {
 		writeFailure(w, fail)
@@ -145,9 +178,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, endpoint strin
 	writeSuccess(w, payload)
 }
 
-// invalidParams formats AJV's messages as Rocket.Chat reports them.
-func (s *Server) invalidParams(msgs []string, query bool) *apiFailure {
-	if !s.cfg.typedErrors {
+// invalidParams formats AJV's messages as Rocket.Chat reports them: the
+// legacy format on the integration routes unless WithTypedRouteErrors says
+// otherwise, the typed one on typed routes.
+func (s *Server) invalidParams(msgs []string, query, typed bool) *apiFailure {
+	if !typed && !s.cfg.typedErrors {
 		// Legacy validateParams: Meteor.Error('invalid-params', msgs.join('\n ')).
 		return meteorError("invalid-params", strings.Join(msgs, "\n "), nil)
 	}

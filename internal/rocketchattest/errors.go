@@ -52,8 +52,8 @@ func notLoggedIn() *apiFailure {
 	}}
 }
 
-// forbidden is the answer to a route-level permission check (7.x and 8.x).
-func forbidden() *apiFailure {
+// forbiddenFailure is the answer to a route-level permission check (7.x and 8.x).
+func forbiddenFailure() *apiFailure {
 	return &apiFailure{status: http.StatusForbidden, body: map[string]any{
 		"success": false, "error": "User does not have the permissions required for this action [error-unauthorized]",
 	}}

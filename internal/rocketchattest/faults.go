@@ -24,6 +24,12 @@ const (
 	EndpointHooks   = "hooks"
 	// EndpointChannelMessages reads a channel's messages, e.g. those webhooks posted.
 	EndpointChannelMessages = "channels.messages"
+	// The look-ups of rooms, users, memberships, permissions and settings.
+	EndpointRoomsInfo          = "rooms.info"
+	EndpointUsersInfo          = "users.info"
+	EndpointSubscriptionsGet   = "subscriptions.get"
+	EndpointPermissionsListAll = "permissions.listAll"
+	EndpointSettingsPublic     = "settings.public"
 	// EndpointOther counts requests to paths the server does not know.
 	EndpointOther = "other"
 )

@@ -142,8 +142,17 @@ func (e *env) userWith(name string, perms ...string) {
 	role := name + "-role"
 	e.vars[name] = e.srv.AddUser(name, role).UserID
 	for _, p := range perms {
+		if _, tracked := e.perms[p]; !tracked {
+			// Permissions other than the integration ones keep their default roles.
+			e.perms[p] = defaultRoles[p]
+		}
 		e.grant(p, role)
 	}
+}
+
+// defaultRoles are the default roles of the other permissions rows grant.
+var defaultRoles = map[string][]string{
+	rocketchattest.PermMessageImpersonate: {"bot", "app"},
 }
 
 // ownerRole is the role through which the seeded owner holds its permissions.

@@ -3,9 +3,11 @@ package rocketchattest
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -70,6 +72,9 @@ func (s *Server) executeHook(id, token string, body map[string]any, bodyFail str
 	}
 	if doc["enabled"] != true {
 		return http.StatusServiceUnavailable, map[string]any{"success": false, "error": "Service Unavailable"}
+	}
+	if s.requiresImpersonation() && !s.st.hasPermission(postAs, PermMessageImpersonate) {
+		return http.StatusBadRequest, map[string]any{"success": false, "error": "error-user-lacks-message-impersonate-permission"}
 	}
 	if bodyFail != "" {
 		return http.StatusBadRequest, map[string]any{"success": false, "error": bodyFail}
@@ -147,7 +152,7 @@ func (s *Server) postWebhookMessage(postAs *user, doc map[string]any, target str
 		if rm.typ != "c" {
 			return "error-not-allowed"
 		}
-		rm.members[postAs.id] = true // posting into a public channel joins it
+		s.st.join(rm, postAs, s.now()) // posting into a public channel joins it
 	}
 	text, _ := firstNonNil(nonEmpty(body["text"]), nonEmpty(body["msg"]), "").(string)
 	msg := Message{
@@ -170,17 +175,25 @@ func (s *Server) postWebhookMessage(postAs *user, doc map[string]any, target str
 }
 
 // directRoom finds or creates the direct-message room of two users; its _id
-// is the two user ids sorted and joined, as Rocket.Chat makes it.
+// is the two user ids sorted and joined, as Rocket.Chat makes it (a user's
+// room with itself gets a random one).
 func (s *Server) directRoom(a, b *user) *room {
-	ids := []string{a.id, b.id}
-	if ids[1] < ids[0] {
-		ids[0], ids[1] = ids[1], ids[0]
+	want := map[string]bool{a.id: true, b.id: true}
+	for _, r := range s.st.rooms {
+		if r.typ == "d" && maps.Equal(r.members, want) {
+			return r
+		}
 	}
-	id := ids[0] + ids[1]
-	if r, ok := s.st.rooms[id]; ok {
-		return r
+	id := meteorID()
+	if a.id != b.id {
+		ids := []string{a.id, b.id}
+		slices.Sort(ids)
+		id = ids[0] + ids[1]
 	}
-	r := &room{id: id, typ: "d", members: map[string]bool{a.id: true, b.id: true}}
+	now := s.now()
+	r := &room{id: id, typ: "d", creator: a.id, createdAt: now, members: map[string]bool{}, joined: map[string]membership{}}
+	s.st.join(r, a, now)
+	s.st.join(r, b, now)
 	s.st.rooms[id] = r
 	return r
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -51,10 +52,16 @@ func (s *Server) addIncoming(caller *user, in map[string]any) (map[string]any, *
 	if isBlankString(in["username"]) {
 		return nil, meteorError("error-invalid-username", "Invalid username", method(m))
 	}
+	if fail := checkScriptEngine(in, in["scriptEngine"]); fail != nil {
+		return nil, fail
+	}
 	username, _ := stringValue(in["username"])
 	postAs := s.st.userByUsername(username)
 	if postAs == nil {
 		return nil, meteorError("error-invalid-user", "Invalid user", method(m))
+	}
+	if fail := s.checkImpersonation(postAs, m); fail != nil {
+		return nil, fail
 	}
 	now := s.now()
 	doc := deepCopy(in).(map[string]any)
@@ -79,9 +86,43 @@ func (s *Server) addIncoming(caller *user, in map[string]any) (map[string]any, *
 	if fail := s.checkTargets(caller, channels, PermManageIncoming, PermManageOwnIncoming, method(m)); fail != nil {
 		return nil, fail
 	}
-	// Rocket.Chat gives the post-as user the bot role (through 8.x).
-	postAs.addRole("bot")
+	s.grantBotRole(postAs)
 	return s.insert(removeEmpty(doc)), nil
+}
+
+// checkImpersonation is the rule of Rocket.Chat 8.6 and later: the user an
+// incoming integration posts as must hold message-impersonate (SPEC.md §L7).
+func (s *Server) checkImpersonation(postAs *user, methodName string) *apiFailure {
+	if !s.requiresImpersonation() || s.st.hasPermission(postAs, PermMessageImpersonate) {
+		return nil
+	}
+	return meteorError("error-user-lacks-message-impersonate-permission",
+		"User selected for the incoming integration lacks the 'message-impersonate' permission.", method(methodName))
+}
+
+// grantBotRole is the rule before Rocket.Chat 8.6: the user an incoming
+// integration posts as is given the bot role.
+func (s *Server) grantBotRole(postAs *user) {
+	if !s.requiresImpersonation() {
+		postAs.addRole("bot")
+	}
+}
+
+// requiresImpersonation tells the two generations of the incoming
+// integration methods apart. The check arrived in June 2026 between 8.5 and
+// 8.7; the release that first shipped it is taken to be 8.6 (SPEC.md §L7).
+func (s *Server) requiresImpersonation() bool { return versionAtLeast(s.cfg.version, 8, 6) }
+
+// checkScriptEngine is validateScriptEngine on create: a script that is not
+// blank needs the isolated-vm engine, the only one since 7.0.
+func checkScriptEngine(in map[string]any, engine any) *apiFailure {
+	if isBlankString(in["script"]) {
+		return nil
+	}
+	if e, ok := engine.(string); ok && e != "" && e != "isolated-vm" {
+		return plainError("integration-scripts-unknown-engine")
+	}
+	return nil
 }
 
 // incomingChannels validates the comma-separated channel of an incoming
@@ -129,6 +170,9 @@ func (s *Server) checkTargets(caller *user, channels []string, manage, manageOwn
 func (s *Server) addOutgoing(caller *user, in map[string]any) (map[string]any, *apiFailure) {
 	if !s.st.hasPermission(caller, PermManageOutgoing) && !s.st.hasPermission(caller, PermManageOwnOutgoing) {
 		return nil, meteorError("not_authorized", "", nil)
+	}
+	if fail := checkScriptEngine(in, in["scriptEngine"]); fail != nil {
+		return nil, fail
 	}
 	doc, fail := s.validateOutgoing(caller, in)
 	if fail != nil {
@@ -271,8 +315,8 @@ func (s *Server) validateOutgoing(caller *user, in map[string]any) (map[string]a
 
 // checkOutgoingTargets is _verifyUserHasPermissionForChannels. The scoped
 // targets compare case-sensitively here, so ALL_PUBLIC_CHANNELS, which passed
-// the case-insensitive check above, is looked up as a room named
-// LL_PUBLIC_CHANNELS and fails as an invalid room — as in Rocket.Chat.
+// the case-insensitive check above, starts with neither # nor @: nothing is
+// looked up, and it fails as an invalid room, as in Rocket.Chat (SPEC.md §L8).
 func (s *Server) checkOutgoingTargets(caller *user, channels []string) *apiFailure {
 	details := function("validateOutgoing._verifyUserHasPermissionForChannels")
 	for _, ch := range channels {
@@ -613,6 +657,9 @@ func (s *Server) updateIncoming(caller *user, id string, in map[string]any) *api
 	if current == nil {
 		return meteorError("error-invalid-integration", "Invalid integration", method(m))
 	}
+	if fail := checkScriptEngineOnUpdate(in, current); fail != nil {
+		return fail
+	}
 	skipTranspile := in["skipTranspile"] == true
 	// The compile result is written at once, before the checks below: a
 	// request that then fails still leaves it behind, as in Rocket.Chat.
@@ -632,7 +679,10 @@ func (s *Server) updateIncoming(caller *user, id string, in map[string]any) *api
 	if postAs == nil {
 		return meteorError("error-invalid-post-as-user", "Invalid Post As User", method(m))
 	}
-	postAs.addRole("bot")
+	if fail := s.checkImpersonation(postAs, m); fail != nil {
+		return fail
+	}
+	s.grantBotRole(postAs)
 
 	set := map[string]any{
 		"enabled": in["enabled"],
@@ -677,6 +727,9 @@ func (s *Server) updateOutgoing(caller *user, id string, in map[string]any) *api
 	}
 	if current == nil {
 		return meteorError("invalid_integration", "[methods] updateOutgoingIntegration -> integration not found", nil)
+	}
+	if fail := checkScriptEngineOnUpdate(in, current); fail != nil {
+		return fail
 	}
 	for _, k := range []string{
 		"event", "enabled", "name", "avatar", "emoji", "alias", "channel", "targetRoom", "impersonateUser",
@@ -830,4 +883,32 @@ func (s *Server) AddHistory(integrationID, event string, finished bool) (string,
 	}
 	s.st.history = append(s.st.history, h)
 	return h["_id"].(string), nil
+}
+
+// checkScriptEngineOnUpdate is validateScriptEngine on update: it runs only
+// when a script that is not blank or its engine changes, and its plain Error
+// is rethrown as a Meteor.Error without a reason.
+func checkScriptEngineOnUpdate(in, current map[string]any) *apiFailure {
+	if isBlankString(in["script"]) || (in["scriptEngine"] == current["scriptEngine"] && in["script"] == current["script"]) {
+		return nil
+	}
+	if fail := checkScriptEngine(in, in["scriptEngine"]); fail != nil {
+		return meteorError("integration-scripts-unknown-engine", "", nil)
+	}
+	return nil
+}
+
+// versionAtLeast reports whether a version "MAJOR.MINOR[.PATCH]" is
+// major.minor or later.
+func versionAtLeast(version string, major, minor int) bool {
+	parts := strings.SplitN(version, ".", 3)
+	if len(parts) < 2 {
+		return false
+	}
+	maj, err1 := strconv.Atoi(parts[0])
+	mnr, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return maj > major || (maj == major && mnr >= minor)
 }

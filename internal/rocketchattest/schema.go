@@ -15,7 +15,8 @@ import (
 // see the data after AJV has coerced it in place, so both are reproduced here.
 // Only the keywords the integration schemas use are implemented, with AJV's
 // behaviour for allErrors: false: keywords run in AJV's order and a schema
-// stops at its first error; only oneOf collects errors from several branches.
+// stops at its first error; only anyOf and oneOf collect errors from several
+// branches.
 // testdata/ajv/golden.json records what the real AJV does with these schemas.
 
 // coercion is AJV's coerceTypes option.
@@ -57,21 +58,24 @@ type schema struct {
 	properties           []schemaProperty // in declaration order, the order AJV checks them
 	additionalProperties *bool
 
+	anyOf []*schema
 	oneOf []*schema
 }
 
 // validate checks data (as produced by encoding/json into any, numbers as
 // float64; for queries a map[string]any whose values are string or []any of
 // strings) against the schema the way AJV does, coercing in place. It returns
-// the possibly replaced root value and AJV's error messages in AJV's order; no
-// messages means valid.
+// the root value as the caller holds it afterwards and AJV's error messages in
+// AJV's order; no messages means valid. AJV coerces values inside the root
+// but never replaces the root itself (it has no parent to write to), so the
+// root returned is always data.
 //
 // Like AJV, it leaves coercions made before a failure in place, including
-// those made by a oneOf branch that did not match.
+// those made by an anyOf or oneOf branch that did not match.
 func (s *schema) validate(data any) (any, []string) {
 	v := validation{coerce: s.coerce}
-	out, _ := v.check(s, data)
-	return out, v.errors
+	v.check(s, data, func(any) {})
+	return data, v.errors
 }
 
 type validation struct {
@@ -84,22 +88,33 @@ func (v *validation) fail(msg string) bool {
 	return false
 }
 
-// check validates data against s and returns the value that replaces data in
-// its parent (data itself unless the type keyword coerced it) and whether it
-// is valid.
-func (v *validation) check(s *schema, data any) (any, bool) {
+// check validates data against s and reports whether it is valid. AJV keeps
+// each value in a local variable that every keyword and every anyOf/oneOf
+// branch on that value shares, and writes a coerced value back to the parent
+// object or array only when a coercion succeeds. check mirrors that: store
+// writes to the parent (a no-op at the root), and the returned value is the
+// local one the next branch sees, which can differ from the stored one when
+// a one-element array was unwrapped but its element could not be coerced.
+func (v *validation) check(s *schema, data any, store func(any)) (any, bool) {
 	// The type keyword, with coercion, comes before every other keyword.
 	if types := s.allowedTypes(); len(types) > 0 && !ajvHasAnyType(types, data) {
-		coerced, ok := v.coerceData(types, data)
-		if !ok {
+		var ok bool
+		if data, ok = v.coerceData(types, data); !ok {
 			return data, v.fail(s.typeMessage())
 		}
-		data = coerced
+		store(data)
 	}
 
+	// AJV runs anyOf before oneOf; a failure stops the schema.
+	if len(s.anyOf) > 0 {
+		var ok bool
+		if data, ok = v.checkAnyOf(s.anyOf, data, store); !ok {
+			return data, false
+		}
+	}
 	if len(s.oneOf) > 0 {
 		var ok bool
-		if data, ok = v.checkOneOf(s.oneOf, data); !ok {
+		if data, ok = v.checkOneOf(s.oneOf, data, store); !ok {
 			return data, false
 		}
 	}
@@ -115,9 +130,7 @@ func (v *validation) check(s *schema, data any) (any, bool) {
 	case []any:
 		if s.items != nil {
 			for i, item := range d {
-				out, ok := v.check(s.items, item)
-				d[i] = out
-				if !ok {
+				if _, ok := v.check(s.items, item, func(x any) { d[i] = x }); !ok {
 					return data, false
 				}
 			}
@@ -140,9 +153,7 @@ func (v *validation) check(s *schema, data any) (any, bool) {
 			if !ok {
 				continue
 			}
-			out, ok := v.check(p.schema, value)
-			d[p.name] = out
-			if !ok {
+			if _, ok := v.check(p.schema, value, func(x any) { d[p.name] = x }); !ok {
 				return data, false
 			}
 		}
@@ -150,16 +161,39 @@ func (v *validation) check(s *schema, data any) (any, bool) {
 	return data, true
 }
 
-// checkOneOf evaluates branches in order until a second one passes. Errors of
-// failing branches are kept only when oneOf itself fails.
-func (v *validation) checkOneOf(branches []*schema, data any) (any, bool) {
+// checkAnyOf evaluates every branch, even after one has passed: the AJV build
+// Rocket.Chat uses (ajv/dist/2020) tracks evaluated properties for
+// unevaluatedProperties and so does not stop at the first match (it would only
+// if every property and item were already known to be evaluated, which needs
+// keywords these schemas do not use). Later branches therefore still coerce
+// the data. Errors of all branches are dropped when any branch passes and kept,
+// in branch order, when none does.
+func (v *validation) checkAnyOf(branches []*schema, data any, store func(any)) (any, bool) {
 	before := len(v.errors)
 	passed := false
 	for _, branch := range branches {
 		// AJV compiles branches inline on the same data, so each branch
-		// sees the coercions made by the branches before it, failed or not.
+		// sees what the branches before it did, failed or not.
 		var ok bool
-		if data, ok = v.check(branch, data); !ok {
+		data, ok = v.check(branch, data, store)
+		passed = passed || ok
+	}
+	if !passed {
+		return data, v.fail("must match a schema in anyOf")
+	}
+	v.errors = v.errors[:before]
+	return data, true
+}
+
+// checkOneOf evaluates branches in order until a second one passes. Errors of
+// failing branches are kept only when oneOf itself fails.
+func (v *validation) checkOneOf(branches []*schema, data any, store func(any)) (any, bool) {
+	before := len(v.errors)
+	passed := false
+	for _, branch := range branches {
+		// As in anyOf, each branch sees what the branches before it did.
+		var ok bool
+		if data, ok = v.check(branch, data, store); !ok {
 			continue
 		}
 		if passed {
@@ -202,7 +236,9 @@ func (s *schema) typeMessage() string {
 }
 
 // coerceData is AJV's coerceData (compile/validate/dataType.js): the first
-// applicable rule, tried in the order the types are listed, wins.
+// applicable rule, tried in the order the types are listed, wins. It returns
+// the value AJV's local variable holds afterwards: the coerced value, or on
+// failure the input, unwrapped if it was a one-element query array.
 func (v *validation) coerceData(types []string, data any) (any, bool) {
 	// AJV's coerceToTypes: scalar types, and arrays for queries, are the
 	// coercion targets; with none AJV reports the type error at once.
@@ -215,7 +251,7 @@ func (v *validation) coerceData(types []string, data any) (any, bool) {
 		}
 	}
 	if v.coerce == 0 || len(targets) == 0 {
-		return nil, false
+		return data, false
 	}
 	if v.coerce == coerceArrays {
 		if arr, ok := data.([]any); ok && len(arr) == 1 {
@@ -275,7 +311,7 @@ func (v *validation) coerceData(types []string, data any) (any, bool) {
 			}
 		}
 	}
-	return nil, false
+	return data, false
 }
 
 func ajvHasAnyType(types []string, data any) bool {

@@ -13,19 +13,23 @@ import (
 )
 
 // golden.json is produced by testdata/ajv/gen.mjs from the real AJV and the
-// real @rocket.chat/rest-typings schemas.
+// real @rocket.chat/rest-typings schemas (plus the few query schemas that
+// Rocket.Chat's server compiles inline).
 const goldenPath = "testdata/ajv/golden.json"
 
 type goldenFile struct {
 	AJV         string                  `json:"ajv"`
 	RestTypings string                  `json:"restTypings"`
 	Schemas     map[string]goldenSchema `json:"schemas"`
+	Server      map[string]goldenSchema `json:"server"`
 	Probes      map[string]goldenSchema `json:"probes"`
 	Cases       []goldenCase            `json:"cases"`
 }
 
 type goldenSchema struct {
-	Module   string          `json:"module"`   // empty for probes
+	Module   string          `json:"module"`   // rest-typings file; empty for server schemas and probes
+	Export   string          `json:"export"`   // the module's validator compiled from the schema
+	Source   string          `json:"source"`   // Rocket.Chat server file, for server schemas
 	Instance string          `json:"instance"` // "ajv" (bodies) or "ajvQuery" (queries)
 	Schema   json.RawMessage `json:"schema"`
 }
@@ -39,13 +43,19 @@ type goldenCase struct {
 	Coerced  json.RawMessage `json:"coerced"`
 }
 
+// goldenSchemas holds the Go schema for every Rocket.Chat schema in
+// golden.json, from rest-typings ("schemas") or the server ("server").
 var goldenSchemas = map[string]*schema{
-	"create":  createIntegrationSchema,
-	"update":  updateIntegrationSchema,
-	"remove":  removeIntegrationSchema,
-	"get":     getIntegrationQuery,
-	"list":    listIntegrationsQuery,
-	"history": integrationHistoryQuery,
+	"create":              createIntegrationSchema,
+	"update":              updateIntegrationSchema,
+	"remove":              removeIntegrationSchema,
+	"get":                 getIntegrationQuery,
+	"list":                listIntegrationsQuery,
+	"history":             integrationHistoryQuery,
+	"users.info":          usersInfoQuery,
+	"subscriptions.get":   subscriptionsGetQuery,
+	"settings.public":     settingsPublicQuery,
+	"permissions.listAll": permissionsListAllQuery,
 }
 
 // probeSchemas mirror the probe schemas in testdata/ajv/cases.mjs. They reach
@@ -68,6 +78,25 @@ var probeSchemas = map[string]*schema{
 		schemaProp("u", &schema{types: []string{"number", "boolean"}, unionType: true}),
 		schemaProp("ua", &schema{types: []string{"array", "string"}, unionType: true}),
 	)),
+	"probe-anyof": withCoercion(coerceArrays, objectOf(nil, nil,
+		schemaProp("s", &schema{anyOf: []*schema{
+			{types: []string{"string"}, minLength: 3},
+			ofType("array", nullableFalse),
+		}}),
+		schemaProp("n", &schema{anyOf: []*schema{
+			ofType("number", nullableFalse),
+			ofType("boolean", nullableFalse),
+			ofType("array", nullableFalse),
+		}}),
+	)),
+	"probe-anyof-root": withCoercion(coerceArrays, &schema{anyOf: []*schema{
+		objectOf([]string{"a"}, nil,
+			schemaProp("a", ofType("number", nullableFalse)),
+			schemaProp("b", ofType("boolean", nullableFalse)),
+		),
+		objectOf([]string{"a"}, nil, schemaProp("a", ofType("array", nullableFalse))),
+		objectOf(nil, nil, schemaProp("d", ofType("array", nullableFalse))),
+	}}),
 }
 
 func lookupSchema(name string) (*schema, bool) {
@@ -167,15 +196,23 @@ func coercedJSON(t *testing.T, v any) []byte {
 }
 
 // TestSchemasTranscribed checks the Go schemas against the schema objects
-// gen.mjs read from @rocket.chat/rest-typings (and the probes against
-// cases.mjs), property order included.
+// gen.mjs read from @rocket.chat/rest-typings or took from Rocket.Chat's
+// server code (and the probes against cases.mjs), property order included.
 func TestSchemasTranscribed(t *testing.T) {
 	g := loadGolden(t)
-	if len(g.Schemas) != len(goldenSchemas) || len(g.Probes) != len(probeSchemas) {
-		t.Errorf("golden has %d schemas and %d probes, Go has %d and %d", len(g.Schemas), len(g.Probes), len(goldenSchemas), len(probeSchemas))
+	if len(g.Schemas)+len(g.Server) != len(goldenSchemas) || len(g.Probes) != len(probeSchemas) {
+		t.Errorf("golden has %d schemas, %d server schemas and %d probes, Go has %d schemas and %d probes",
+			len(g.Schemas), len(g.Server), len(g.Probes), len(goldenSchemas), len(probeSchemas))
 	}
 	all := map[string]goldenSchema{}
 	for name, gs := range g.Schemas {
+		all[name] = gs
+	}
+	for name, gs := range g.Server {
+		if _, dup := all[name]; dup {
+			t.Errorf("%s is both a rest-typings and a server schema", name)
+		}
+		gs.Module = gs.Source
 		all[name] = gs
 	}
 	for name, gs := range g.Probes {
@@ -197,7 +234,7 @@ func TestSchemasTranscribed(t *testing.T) {
 			if err := json.Unmarshal(gs.Schema, &want); err != nil {
 				t.Fatal(err)
 			}
-			want = dropNullableFalse(want)
+			want = dropNoOps(want)
 			got := schemaAsJSON(t, s)
 			if !reflect.DeepEqual(got, want) {
 				gotJSON, _ := json.Marshal(got)
@@ -269,17 +306,23 @@ func schemaAsJSON(t *testing.T, s *schema) map[string]any {
 	if s.additionalProperties != nil {
 		m["additionalProperties"] = *s.additionalProperties
 	}
-	if len(s.oneOf) > 0 {
-		branches := make([]any, len(s.oneOf))
-		for i, b := range s.oneOf {
-			branches[i] = schemaAsJSON(t, b)
+	for keyword, branches := range map[string][]*schema{"anyOf": s.anyOf, "oneOf": s.oneOf} {
+		if len(branches) == 0 {
+			continue
 		}
-		m["oneOf"] = branches
+		out := make([]any, len(branches))
+		for i, b := range branches {
+			out[i] = schemaAsJSON(t, b)
+		}
+		m[keyword] = out
 	}
 	return m
 }
 
-func dropNullableFalse(v any) any {
+// dropNoOps removes what does not change validation and so has no Go
+// counterpart: "nullable: false" and "description" annotations. Property
+// schemas are objects, so a property named like either keyword is kept.
+func dropNoOps(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := map[string]any{}
@@ -287,13 +330,16 @@ func dropNullableFalse(v any) any {
 			if k == "nullable" && e == false {
 				continue
 			}
-			out[k] = dropNullableFalse(e)
+			if _, text := e.(string); k == "description" && text {
+				continue
+			}
+			out[k] = dropNoOps(e)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = dropNullableFalse(e)
+			out[i] = dropNoOps(e)
 		}
 		return out
 	}
@@ -357,6 +403,9 @@ func goPropertyOrders(s *schema, path string, out map[string][]string) {
 	}
 	if s.items != nil {
 		goPropertyOrders(s.items, path+"/items", out)
+	}
+	for i, b := range s.anyOf {
+		goPropertyOrders(b, path+"/anyOf/"+strconv.Itoa(i), out)
 	}
 	for i, b := range s.oneOf {
 		goPropertyOrders(b, path+"/oneOf/"+strconv.Itoa(i), out)

@@ -29,6 +29,7 @@ type config struct {
 	version       string
 	messageEvents bool
 	typedErrors   bool
+	siteURL       string
 	now           func() time.Time
 }
 
@@ -61,6 +62,12 @@ func WithMessageEvents() Option { return func(c *config) { c.messageEvents = tru
 // Rocket.Chat's own tests assert. Which one a given 8.x release uses could not
 // be confirmed.
 func WithTypedRouteErrors() Option { return func(c *config) { c.typedErrors = true } }
+
+// WithSiteURL sets Rocket.Chat's Site_Url setting, the address its users
+// reach it at and the root of the webhook URLs its UI shows (default: the
+// server's own URL). It may differ from the address a client uses, as
+// behind a proxy or on an internal network.
+func WithSiteURL(u string) Option { return func(c *config) { c.siteURL = u } }
 
 // WithClock replaces the server's clock (dates in documents, rate limit windows).
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
@@ -152,10 +159,23 @@ func (s *Server) Version() string { return s.cfg.version }
 func (s *Server) seed() {
 	now := s.now()
 	s.st = store{
-		users:        map[string]*user{},
-		rooms:        map[string]*room{},
-		permissions:  defaultPermissions(),
-		integrations: map[string]map[string]any{},
+		users:             map[string]*user{},
+		rooms:             map[string]*room{},
+		permissions:       defaultPermissions(),
+		permissionUpdated: map[string]time.Time{},
+		integrations:      map[string]map[string]any{},
+	}
+	for id := range s.st.permissions {
+		s.st.permissionUpdated[id] = now
+	}
+	siteURL := s.cfg.siteURL
+	if siteURL == "" {
+		siteURL = s.url
+	}
+	s.st.settings = []setting{
+		{id: "Site_Url", value: siteURL, public: true},
+		{id: "Site_Name", value: "Rocket.Chat", public: true},
+		{id: "API_Enable_Rate_Limiter", value: s.limiter != nil},
 	}
 	s.addUserLocked(AdminUsername, "Administrator", []string{"admin", "user"}, "user", "")
 	s.addUserLocked(BotUsername, "Rocket.Cat", []string{"bot"}, "bot", BotUsername)
@@ -170,7 +190,6 @@ func (s *Server) seed() {
 	s.addRoomLocked("", "dev", "c", []string{AdminUsername, OwnerUsername})
 	s.addRoomLocked("", "ops-private", "p", []string{AdminUsername, OwnerUsername})
 	s.addRoomLocked("", "secret", "p", []string{AdminUsername})
-	_ = now
 }
 
 func (s *Server) addUserLocked(username, name string, roles []string, typ, id string) Credentials {
@@ -191,10 +210,14 @@ func (s *Server) addRoomLocked(id, name, typ string, members []string) {
 	if id == "" {
 		id = meteorID()
 	}
-	r := &room{id: id, name: name, typ: typ, members: map[string]bool{}}
-	for _, m := range members {
+	now := s.now()
+	r := &room{id: id, name: name, typ: typ, members: map[string]bool{}, joined: map[string]membership{}, createdAt: now}
+	for i, m := range members {
 		if u := s.st.userByUsername(m); u != nil {
-			r.members[u.id] = true
+			if i == 0 {
+				r.creator = u.id
+			}
+			s.st.join(r, u, now)
 		}
 	}
 	s.st.rooms[id] = r
@@ -260,6 +283,58 @@ func (s *Server) SetPermission(permission string, roles ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.permissions[permission] = slices.Clone(roles)
+	s.st.permissionUpdated[permission] = s.now()
+}
+
+// SetSiteURL changes Rocket.Chat's Site_Url setting, as an administrator
+// would under Administration → Settings → General.
+func (s *Server) SetSiteURL(u string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.st.settings {
+		if s.st.settings[i].id == "Site_Url" {
+			s.st.settings[i].value = u
+		}
+	}
+}
+
+// RoomID returns the _id of the room with that name ("" when none).
+func (s *Server) RoomID(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.st.roomByName(name); r != nil {
+		return r.id
+	}
+	return ""
+}
+
+// LeaveRoom removes a user from a room, as leaving it or being removed would.
+func (s *Server) LeaveRoom(name, username string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, u := s.st.roomByName(name), s.st.userByUsername(username)
+	if r != nil && u != nil {
+		delete(r.members, u.id)
+		delete(r.joined, u.id)
+	}
+}
+
+// RemoveRoom deletes a room, as an administrator would.
+func (s *Server) RemoveRoom(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.st.roomByName(name); r != nil {
+		delete(s.st.rooms, r.id)
+	}
+}
+
+// ArchiveRoom archives a room, which stays readable and a valid target.
+func (s *Server) ArchiveRoom(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.st.roomByName(name); r != nil {
+		r.archived = true
+	}
 }
 
 // Roles returns a user's roles (Rocket.Chat adds "bot" to a webhook's post-as user).

@@ -24,7 +24,7 @@ func TestSpec(t *testing.T) {
 	var rows []row
 	for _, section := range [][]row{
 		spec1(), spec2(), spec312(), spec313(), spec32(), spec33(), spec34(), spec35(), spec36(), spec37(),
-		spec4(), spec5(), spec6(), spec7(), spec8(), spec91(), spec92(), faultRows(),
+		spec4(), spec5(), spec6(), spec7(), spec8(), spec91(), spec92(), specLookups(), faultRows(),
 	} {
 		rows = append(rows, section...)
 	}
@@ -87,6 +87,11 @@ func invalidParams(msgs ...string) map[string]any {
 
 func method(name string) map[string]any   { return map[string]any{"method": name} }
 func function(name string) map[string]any { return map[string]any{"function": name} }
+
+// before86 runs a row on a server that reports Rocket.Chat 8.5, whose
+// incoming integration methods give the post-as user the bot role instead
+// of requiring message-impersonate (SPEC.md §L7).
+var before86 = []rc.Option{rc.WithVersion("8.5.0")}
 
 var (
 	forbiddenBody   = map[string]any{"success": false, "error": forbiddenText}
@@ -668,7 +673,8 @@ func spec312() []row {
 			status: 200,
 		},
 		{
-			name:   "§3.1.2 #12 the post-as user gets the bot role",
+			name:   "§3.1.2 #12 before 8.6: the post-as user gets the bot role",
+			opts:   before86,
 			setup:  func(e *env) { e.userWith("ann") },
 			req:    create("admin", incomingBody(map[string]any{"username": "ann"})),
 			status: 200,
@@ -679,7 +685,8 @@ func spec312() []row {
 			},
 		},
 		{
-			name:   "§3.1.2 #12 after #10: no bot role when the room check fails",
+			name:   "§3.1.2 #12 before 8.6, after #10: no bot role when the room check fails",
+			opts:   before86,
 			setup:  func(e *env) { e.userWith("ann") },
 			req:    create("admin", incomingBody(map[string]any{"username": "ann", "channel": "#nowhere"})),
 			status: 400,
@@ -1657,7 +1664,7 @@ func spec34() []row {
 		{
 			name: "§3.4.2 #8 username omitted: the stored post-as user was deleted",
 			setup: func(e *env) {
-				e.userWith("ann")
+				e.userWith("ann", rc.PermMessageImpersonate)
 				e.create("in", "admin", incomingBody(map[string]any{"username": "ann"}))
 				e.srv.DeleteUser("ann")
 			},
@@ -1666,7 +1673,8 @@ func spec34() []row {
 			want:   failureWant("Invalid Post As User [error-invalid-post-as-user]", "error-invalid-post-as-user"),
 		},
 		{
-			name: "§3.4.2 #9 the new post-as user gets the bot role",
+			name: "§3.4.2 #9 before 8.6: the new post-as user gets the bot role",
+			opts: before86,
 			setup: func(e *env) {
 				withIn(e)
 				e.userWith("ann")
@@ -1714,7 +1722,7 @@ func spec34() []row {
 			name: "§3.4.2 #10 username change updates userId",
 			setup: func(e *env) {
 				withIn(e)
-				e.userWith("ann")
+				e.userWith("ann", rc.PermMessageImpersonate)
 			},
 			req:    update("admin", incomingUpdate("in", map[string]any{"username": "ann"})),
 			status: 200,
@@ -2259,7 +2267,7 @@ func spec37() []row {
 		{
 			name: "§3.7 #3 post-as user deleted: 401",
 			setup: func(e *env) {
-				e.userWith("ann")
+				e.userWith("ann", rc.PermMessageImpersonate)
 				e.create("in", "admin", incomingBody(map[string]any{"username": "ann"}))
 				e.srv.DeleteUser("ann")
 			},
@@ -2270,7 +2278,7 @@ func spec37() []row {
 		{
 			name: "§3.7 #3 before #4: disabled and post-as user deleted",
 			setup: func(e *env) {
-				e.userWith("ann")
+				e.userWith("ann", rc.PermMessageImpersonate)
 				e.create("in", "admin", incomingBody(map[string]any{"username": "ann", "enabled": false}))
 				e.srv.DeleteUser("ann")
 			},
@@ -2389,7 +2397,7 @@ func spec37() []row {
 			name: "§3.7 #10 private group, post-as user not a member: error-not-allowed, nothing posted, not added",
 			setup: func(e *env) {
 				e.srv.AddRoom("vault", true, "admin")
-				e.userWith("ann", rc.PermManageOwnIncoming)
+				e.userWith("ann", rc.PermManageOwnIncoming, rc.PermMessageImpersonate)
 				e.create("in", "admin", incomingBody(map[string]any{"username": "ann", "channel": "#vault"}))
 			},
 			req:    postHook("in", map[string]any{"text": "x"}),
@@ -2406,7 +2414,7 @@ func spec37() []row {
 			name: "§3.7 #10 public channel, post-as user not a member: posted and added",
 			setup: func(e *env) {
 				e.srv.AddRoom("lounge", false, "admin")
-				e.userWith("ann", rc.PermManageOwnIncoming)
+				e.userWith("ann", rc.PermManageOwnIncoming, rc.PermMessageImpersonate)
 				e.create("in", "admin", incomingBody(map[string]any{"username": "ann", "channel": "#lounge"}))
 				e.verify(row{status: 400, want: map[string]any{"errorType": "error-invalid-channel"}},
 					e.do(create("ann", incomingBody(map[string]any{"channel": "#lounge"}))))
@@ -2786,8 +2794,8 @@ func spec6() []row {
 			headers: map[string]any{"X-RateLimit-Limit": absent},
 		},
 		{
-			name:  "§6 §3.1.2 #12 a post-as user given the bot role bypasses from then on",
-			opts:  limit3,
+			name:  "§6 §3.1.2 #12 before 8.6: a post-as user given the bot role bypasses from then on",
+			opts:  append([]rc.Option{rc.WithVersion("8.5.0")}, limit3...),
 			clock: true,
 			setup: func(e *env) {
 				e.userWith("ann")
@@ -2950,9 +2958,13 @@ func spec8() []row {
 // e2eSetup mirrors the e2e suites: all four permissions start empty; "the
 // user" is a normal user (role e2e) in a channel of its own, #e2e, since
 // this server does not put new users into #general.
+//
+// Since 8.6 an incoming integration's user must hold message-impersonate
+// (SPEC.md §L7); like clients' test suites since then, the e2e role holds it.
 func e2eSetup(e *env) {
 	e.noPerms()
 	e.vars["user"] = e.srv.AddUser("e2e.user", "e2e").UserID
+	e.srv.SetPermission(rc.PermMessageImpersonate, "bot", "app", "e2e")
 	e.srv.AddRoom("e2e", false, "e2e.user", "admin")
 }
 

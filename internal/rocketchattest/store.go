@@ -2,6 +2,7 @@ package rocketchattest
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -14,6 +15,16 @@ const (
 	PermBypassRateLimit    = "api-bypass-rate-limit"
 	PermMessageImpersonate = "message-impersonate"
 	PermViewStatistics     = "view-statistics"
+
+	// Permissions of the look-up endpoints.
+	PermViewPublicRoom         = "view-c-room"
+	PermViewPrivateRoom        = "view-p-room"
+	PermViewDirectRoom         = "view-d-room"
+	PermViewJoinedRoom         = "view-joined-room"
+	PermViewFullUserInfo       = "view-full-other-user-info"
+	PermViewOtherUserChannels  = "view-other-user-channels"
+	PermViewRoomAdministration = "view-room-administration"
+	PermViewPrivilegedSetting  = "view-privileged-setting"
 )
 
 // Usernames and rooms of the seeded data.
@@ -44,10 +55,27 @@ type user struct {
 }
 
 type room struct {
-	id      string
-	name    string
-	typ     string // "c" public channel, "p" private group, "d" direct message
-	members map[string]bool
+	id        string
+	name      string
+	typ       string // "c" public channel, "p" private group, "d" direct message
+	members   map[string]bool
+	joined    map[string]membership // by user _id: the subscription of each member
+	creator   string                // user _id
+	createdAt time.Time
+	archived  bool
+}
+
+// membership is a member's subscription to a room.
+type membership struct {
+	id string
+	at time.Time
+}
+
+// setting is one of Rocket.Chat's settings.
+type setting struct {
+	id     string
+	value  any
+	public bool
 }
 
 // Message is a chat message posted into a room through an incoming webhook.
@@ -67,24 +95,38 @@ type Message struct {
 
 // store is the server's database. Every access happens under Server.mu.
 type store struct {
-	users        map[string]*user // by _id
-	rooms        map[string]*room // by _id
-	permissions  map[string][]string
-	integrations map[string]map[string]any // by _id; documents shaped like Rocket.Chat's
-	order        []string                  // integration ids in insertion order (the list's natural order)
-	history      []map[string]any
-	messages     []Message
+	users       map[string]*user // by _id
+	rooms       map[string]*room // by _id
+	permissions map[string][]string
+	// permissionUpdated is each permission's _updatedAt.
+	permissionUpdated map[string]time.Time
+	settings          []setting
+	integrations      map[string]map[string]any // by _id; documents shaped like Rocket.Chat's
+	order             []string                  // integration ids in insertion order (the list's natural order)
+	history           []map[string]any
+	messages          []Message
 }
 
+// defaultPermissions are the roles of a fresh Rocket.Chat's permissions
+// (permissions.ts), for those this server consults, plus the custom role
+// that holds the manage-own-* ones.
 func defaultPermissions() map[string][]string {
 	return map[string][]string{
-		PermManageIncoming:     {"admin"},
-		PermManageOwnIncoming:  {"admin", ownIntegrationsRole},
-		PermManageOutgoing:     {"admin"},
-		PermManageOwnOutgoing:  {"admin", ownIntegrationsRole},
-		PermBypassRateLimit:    {"admin", "bot", "app"},
-		PermMessageImpersonate: {"bot", "app"},
-		PermViewStatistics:     {"admin"},
+		PermManageIncoming:         {"admin"},
+		PermManageOwnIncoming:      {"admin", ownIntegrationsRole},
+		PermManageOutgoing:         {"admin"},
+		PermManageOwnOutgoing:      {"admin", ownIntegrationsRole},
+		PermBypassRateLimit:        {"admin", "bot", "app"},
+		PermMessageImpersonate:     {"bot", "app"},
+		PermViewStatistics:         {"admin"},
+		PermViewPublicRoom:         {"admin", "user", "bot", "app", "anonymous"},
+		PermViewPrivateRoom:        {"admin", "user", "anonymous", "guest"},
+		PermViewDirectRoom:         {"admin", "user", "bot", "app", "guest"},
+		PermViewJoinedRoom:         {"guest", "bot", "app", "anonymous"},
+		PermViewFullUserInfo:       {"admin"},
+		PermViewOtherUserChannels:  {"admin"},
+		PermViewRoomAdministration: {"admin"},
+		PermViewPrivilegedSetting:  {"admin"},
 	}
 }
 
@@ -103,6 +145,81 @@ func (st *store) userByIDOrUsername(x string) *user {
 		return u
 	}
 	return st.userByUsername(x)
+}
+
+// roomByName is Rooms.findOneByName: an exact, case-sensitive match on
+// name, whatever the room's type (direct-message rooms have no name).
+func (st *store) roomByName(name string) *room {
+	for _, r := range st.rooms {
+		if r.name == name && r.typ != "d" {
+			return r
+		}
+	}
+	return nil
+}
+
+// join subscribes a user to a room.
+func (st *store) join(r *room, u *user, at time.Time) {
+	if r.members[u.id] {
+		return
+	}
+	r.members[u.id] = true
+	r.joined[u.id] = membership{id: meteorID(), at: at}
+}
+
+// messageCount is a room's msgs counter.
+func (st *store) messageCount(rid string) int {
+	n := 0
+	for _, m := range st.messages {
+		if m.RoomID == rid {
+			n++
+		}
+	}
+	return n
+}
+
+// subscriptionsOf is Subscriptions.findByUserId projected as
+// subscriptions.get returns it, in the order the memberships began.
+func (st *store) subscriptionsOf(u *user) []map[string]any {
+	var rooms []*room
+	for _, r := range st.rooms {
+		if r.members[u.id] {
+			rooms = append(rooms, r)
+		}
+	}
+	slices.SortFunc(rooms, func(a, b *room) int {
+		if c := a.joined[u.id].at.Compare(b.joined[u.id].at); c != 0 {
+			return c
+		}
+		return strings.Compare(a.joined[u.id].id, b.joined[u.id].id)
+	})
+	out := make([]map[string]any, 0, len(rooms))
+	for _, r := range rooms {
+		m := r.joined[u.id]
+		name := r.name
+		if r.typ == "d" {
+			// A direct-message subscription is named after the other user.
+			for id := range r.members {
+				if other := st.users[id]; other != nil && (id != u.id || len(r.members) == 1) {
+					name = other.username
+				}
+			}
+		}
+		sub := map[string]any{
+			"_id": m.id, "rid": r.id, "name": name, "fname": name, "t": r.typ,
+			"u":    map[string]any{"_id": u.id, "username": u.username, "name": u.name},
+			"open": true, "alert": false, "unread": float64(0), "userMentions": float64(0), "groupMentions": float64(0),
+			"ts": isoDate(m.at), "ls": isoDate(m.at), "_updatedAt": isoDate(m.at),
+		}
+		if r.creator == u.id {
+			sub["roles"] = []any{"owner"}
+		}
+		if r.archived {
+			sub["archived"] = true
+		}
+		out = append(out, sub)
+	}
+	return out
 }
 
 // roomByIDOrName is Rooms.findOne({$or: [{_id: x}, {name: x}]}).

@@ -2,12 +2,17 @@
 // rocketchattest as a program, for trying the provider by hand and for the
 // demo.
 //
-//	go run ./internal/rocketchattest/cmd/rocketchat-test-server [-listen 127.0.0.1:3000] [-rate-limit CALLS/WINDOW]
+//	go run ./internal/rocketchattest/cmd/rocketchat-test-server [-listen 127.0.0.1:3000] [-rate-limit CALLS/WINDOW] [-site-url URL]
 //
 // It listens on loopback only, prints `export NAME=value` lines for the
 // administrator (ROCKETCHAT_URL, ROCKETCHAT_USER_ID, ROCKETCHAT_AUTH_TOKEN,
 // ROCKETCHAT_USERNAME, ROCKETCHAT_PASSWORD), then a line `ready`, and serves
 // until SIGINT or SIGTERM.
+//
+// -site-url sets Rocket.Chat's Site_Url setting, served by
+// /api/v1/settings.public as Rocket.Chat serves it: the address users reach
+// the server at, which webhook URLs are built on. It defaults to the
+// server's own URL.
 //
 // -user owner (or regular) prints the credentials of the seeded user with
 // only the manage-own-* permissions (or with none) instead, e.g. to try the
@@ -42,10 +47,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	rateLimit := fs.String("rate-limit", "", "rate limit non-admin users to CALLS per WINDOW per endpoint, e.g. 10/60s (Rocket.Chat's default); off when empty")
 	version := fs.String("version", "8.8.1", "Rocket.Chat version to report")
 	who := fs.String("user", "admin", "whose credentials the export lines give: admin, owner (manage-own permissions only) or regular (no integration permission)")
+	siteURL := fs.String("site-url", "", "Rocket.Chat's Site_Url setting, the root of the webhook URLs its UI shows (default: the server's own URL)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	opts := []rocketchattest.Option{rocketchattest.WithListenAddr(*listen), rocketchattest.WithVersion(*version)}
+	if *siteURL != "" {
+		opts = append(opts, rocketchattest.WithSiteURL(*siteURL))
+	}
 	if *rateLimit != "" {
 		calls, window, err := parseRateLimit(*rateLimit)
 		if err != nil {

@@ -145,22 +145,7 @@ func TestServerProgram(t *testing.T) {
 	})
 
 	t.Run("-user owner and SIGUSR1 counters", func(t *testing.T) {
-		cmd := exec.CommandContext(t.Context(), bin, "-listen", "127.0.0.1:0", "-user", "owner")
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		sc := bufio.NewScanner(stdout)
-		env := map[string]string{}
-		for sc.Scan() && sc.Text() != "ready" {
-			if m := exportLine.FindStringSubmatch(sc.Text()); m != nil {
-				env[m[1]] = m[2]
-			}
-		}
+		env, sc, cmd := startProgram(t, bin, "-listen", "127.0.0.1:0", "-user", "owner")
 		if env["ROCKETCHAT_USERNAME"] != "integration.owner" {
 			t.Fatalf("exports for %q, want integration.owner", env["ROCKETCHAT_USERNAME"])
 		}
@@ -180,6 +165,34 @@ func TestServerProgram(t *testing.T) {
 		}
 		if !sc.Scan() || sc.Text() != `ratelimited {}` {
 			t.Fatalf("after SIGUSR1: %q", sc.Text())
+		}
+	})
+
+	t.Run("-site-url is the Site_Url setting, the server's URL by default", func(t *testing.T) {
+		for _, tc := range []struct {
+			args []string
+			want func(env map[string]string) string
+		}{
+			{nil, func(env map[string]string) string { return env["ROCKETCHAT_URL"] }},
+			{[]string{"-site-url", "https://chat.example.com/rc/"}, func(map[string]string) string { return "https://chat.example.com/rc/" }},
+		} {
+			env, _, _ := startProgram(t, bin, append([]string{"-listen", "127.0.0.1:0"}, tc.args...)...)
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, env["ROCKETCHAT_URL"]+"/api/v1/settings.public?_id=Site_Url", nil)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got struct {
+				Settings []struct {
+					ID    string `json:"_id"`
+					Value string `json:"value"`
+				} `json:"settings"`
+			}
+			err = json.NewDecoder(res.Body).Decode(&got)
+			res.Body.Close()
+			if err != nil || len(got.Settings) != 1 || got.Settings[0].ID != "Site_Url" || got.Settings[0].Value != tc.want(env) {
+				t.Errorf("%v: settings.public answered %+v (%v), want Site_Url %q", tc.args, got, err, tc.want(env))
+			}
 		}
 	})
 
@@ -228,4 +241,27 @@ func TestServerProgram(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startProgram runs the program until the test ends and returns its export
+// lines, read up to "ready", the rest of its standard output, and the process.
+func startProgram(t *testing.T, bin string, args ...string) (map[string]string, *bufio.Scanner, *exec.Cmd) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), bin, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	sc := bufio.NewScanner(stdout)
+	env := map[string]string{}
+	for sc.Scan() && sc.Text() != "ready" {
+		if m := exportLine.FindStringSubmatch(sc.Text()); m != nil {
+			env[m[1]] = m[2]
+		}
+	}
+	return env, sc, cmd
 }

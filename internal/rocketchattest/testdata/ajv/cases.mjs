@@ -2,8 +2,9 @@
 // as -0 or 1e21 reach AJV (and the Go side) exactly as a client would send them.
 //
 // cases(schemas) receives the schema objects read from @rocket.chat/rest-typings
-// and sweeps every declared property, so a property added upstream is covered
-// without editing this file.
+// (and those gen.mjs takes from Rocket.Chat's server code) and sweeps every
+// declared property, so a property added upstream is covered without editing
+// this file.
 
 const j = (v) => JSON.stringify(v);
 
@@ -125,7 +126,22 @@ const QUERY_BASES = {
 	get: { integrationId: 'abc123' },
 	list: {},
 	history: { id: 'abc123' },
+	'subscriptions.get': {},
+	'settings.public': {},
+	'permissions.listAll': {},
 };
+// Base queries for each anyOf branch, in branch order; each holds exactly the
+// branch's required properties.
+const ANYOF_QUERY_BASES = {
+	'users.info': [
+		['by-userId', { userId: 'abc123' }],
+		['by-username', { username: 'rocket.cat' }],
+		['by-importId', { importId: 'import-1' }],
+		['by-email', { email: 'cat@example.com' }],
+		['by-freeSwitchExtension', { freeSwitchExtension: '1001' }],
+	],
+};
+const USER_KEYS = Object.assign({}, ...ANYOF_QUERY_BASES['users.info'].map(([, base]) => base));
 
 // Schemas that are not Rocket.Chat's, compiled by the same AJV instances, to
 // pin down coercion rules the integration schemas do not reach: non-nullable
@@ -161,6 +177,31 @@ export const probeSchemas = {
 			},
 		},
 	},
+	// anyOf on a property: a failing branch coerces the value before a later
+	// branch looks at it.
+	'probe-anyof': {
+		instance: 'ajvQuery',
+		schema: {
+			type: 'object',
+			properties: {
+				s: { anyOf: [{ type: 'string', minLength: 3 }, { type: 'array' }] },
+				n: { anyOf: [{ type: 'number' }, { type: 'boolean' }, { type: 'array' }] },
+			},
+		},
+	},
+	// anyOf at the root, as users.info has it: whether coercions of a failed
+	// branch survive, and whether branches after the first passing one run
+	// (the third branch would wrap d into an array).
+	'probe-anyof-root': {
+		instance: 'ajvQuery',
+		schema: {
+			anyOf: [
+				{ type: 'object', properties: { a: { type: 'number' }, b: { type: 'boolean' } }, required: ['a'] },
+				{ type: 'object', properties: { a: { type: 'array' } }, required: ['a'] },
+				{ type: 'object', properties: { d: { type: 'array' } } },
+			],
+		},
+	},
 };
 
 const PROBE_VALUES = ['abc', '', 'true', 'false', '5', '0', 0, 1, 2.5, true, false, null, [], ['x'], ['5'], ['true'], [''], [null], [1, 2], [['5']], {}];
@@ -190,6 +231,24 @@ export function cases(schemas) {
 			}
 		});
 	}
+	for (const [schemaName, bases] of Object.entries(ANYOF_QUERY_BASES)) {
+		const branches = schemas[schemaName].anyOf;
+		if (branches.length !== bases.length) {
+			throw new Error(`${schemaName}: ${branches.length} anyOf branches, ${bases.length} bases`);
+		}
+		branches.forEach((branch, i) => {
+			const [branchName, base] = bases[i];
+			if (j([...branch.required].sort()) !== j(Object.keys(base).sort())) {
+				throw new Error(`${schemaName}/${branchName}: required ${j(branch.required)}, base ${j(base)}`);
+			}
+			add(schemaName, `${branchName}/minimal`, base);
+			for (const prop of Object.keys(branch.properties)) {
+				for (const v of QUERY_VALUES) {
+					add(schemaName, `${branchName}/${prop}=${label(v)}`, { ...base, [prop]: v });
+				}
+			}
+		});
+	}
 	for (const [schemaName, base] of Object.entries(QUERY_BASES)) {
 		const schema = schemas[schemaName];
 		add(schemaName, 'minimal', base);
@@ -204,7 +263,7 @@ export function cases(schemas) {
 	}
 
 	// Not an object at all.
-	for (const s of ['create', 'update', 'remove', 'get', 'list', 'history']) {
+	for (const s of ['create', 'update', 'remove', 'get', 'list', 'history', 'users.info', 'subscriptions.get', 'settings.public', 'permissions.listAll']) {
 		for (const raw of ['[]', '[{}]', '"webhook-incoming"', '""', 'null', '0', '5', 'true', 'false', '{}']) {
 			add(s, `root=${raw}`, raw);
 		}
@@ -241,6 +300,11 @@ export function cases(schemas) {
 		add('get', `extra/${k}`, { integrationId: 'abc123', [k]: v });
 		add('list', `extra/${k}`, { [k]: v });
 		add('history', `extra/${k}`, { id: 'abc123', [k]: v });
+		add('users.info', `by-userId/extra/${k}`, { userId: 'abc123', [k]: v });
+		add('users.info', `extra-only/${k}`, { [k]: v });
+		add('subscriptions.get', `extra/${k}`, { [k]: v });
+		add('settings.public', `extra/${k}`, { [k]: v });
+		add('permissions.listAll', `extra/${k}`, { [k]: v });
 	}
 	// Properties of the other branch.
 	add('create', 'incoming/with-event', { ...incomingCreate, event: 'sendMessage' });
@@ -466,8 +530,86 @@ export function cases(schemas) {
 	add('history', 'count-bad-and-offset-bad', { id: 'a', offset: 'x', count: 'y' });
 	add('history', 'id-bad-and-count-bad', { id: ['a', 'b'], count: 'y' });
 
+	// users.info: which errors anyOf reports, and when.
+	const keys = Object.keys(USER_KEYS);
+	add('users.info', 'empty', {});
+	for (let a = 0; a < keys.length; a++) {
+		for (let b = a + 1; b < keys.length; b++) {
+			add('users.info', `two-keys/${keys[a]}+${keys[b]}`, { [keys[a]]: USER_KEYS[keys[a]], [keys[b]]: USER_KEYS[keys[b]] });
+			add('users.info', `two-keys/${keys[b]}+${keys[a]}`, { [keys[b]]: USER_KEYS[keys[b]], [keys[a]]: USER_KEYS[keys[a]] });
+		}
+	}
+	add('users.info', 'all-keys', USER_KEYS);
+	for (const [branchName, base] of ANYOF_QUERY_BASES['users.info']) {
+		add('users.info', `${branchName}/with-includeUserRooms`, { ...base, includeUserRooms: 'true' });
+		add('users.info', `${branchName}/with-fields`, { ...base, fields: '{"name":1}' });
+		add('users.info', `${branchName}/with-both`, { ...base, includeUserRooms: 'false', fields: '{}' });
+		add('users.info', `${branchName}/with-both-arrays`, { ...base, includeUserRooms: ['true'], fields: ['{}'] });
+		add('users.info', `${branchName}/fields-null`, { ...base, fields: null });
+		add('users.info', `${branchName}/includeUserRooms-null`, { ...base, includeUserRooms: null });
+		add('users.info', `${branchName}/empty-value`, Object.fromEntries(Object.keys(base).map((k) => [k, ''])));
+		add('users.info', `${branchName}/empty-everything`, { ...Object.fromEntries(Object.keys(base).map((k) => [k, ''])), includeUserRooms: '', fields: '' });
+		add('users.info', `${branchName}/key-array`, Object.fromEntries(Object.keys(base).map((k) => [k, [base[k]]])));
+		add('users.info', `${branchName}/key-repeated`, Object.fromEntries(Object.keys(base).map((k) => [k, [base[k], 'other']])));
+		add('users.info', `${branchName}/key-repeated-and-other-key`, { ...Object.fromEntries(Object.keys(base).map((k) => [k, ['a', 'b']])), ...(base.userId ? { username: 'x' } : { userId: 'x' }) });
+		add('users.info', `${branchName}/coerce-then-fail`, { ...base, includeUserRooms: ['true'], fields: ['a', 'b'] });
+		add('users.info', `${branchName}/bad-includeUserRooms-and-fields`, { ...base, includeUserRooms: ['a', 'b'], fields: ['a', 'b'] });
+		add('users.info', `${branchName}/extra-and-bad-fields`, { ...base, foo: 'x', fields: ['a', 'b'] });
+	}
+	add('users.info', 'only-includeUserRooms', { includeUserRooms: 'true' });
+	add('users.info', 'only-fields', { fields: '{}' });
+	add('users.info', 'only-both', { includeUserRooms: 'true', fields: '{}' });
+	add('users.info', 'only-bad-fields', { fields: ['a', 'b'] });
+	add('users.info', 'two-keys-and-extra', { userId: 'abc123', username: 'rocket.cat', foo: 'x' });
+	add('users.info', 'two-keys-empty', { userId: '', username: '' });
+	add('users.info', 'two-keys-arrays', { userId: ['abc123'], username: ['rocket.cat'] });
+	add('users.info', 'last-key-with-bad-fields', { freeSwitchExtension: '1001', fields: ['a', 'b'] });
+	add('users.info', 'key-object', { userId: { a: 'b' } });
+	add('users.info', 'key-number', { userId: 5 });
+	add('users.info', 'key-null', { username: null });
+
+	// The other lookup queries.
+	add('subscriptions.get', 'updatedSince-date', { updatedSince: '2024-01-01T00:00:00.000Z' });
+	add('subscriptions.get', 'updatedSince-null', { updatedSince: null });
+	add('subscriptions.get', 'updatedSince-repeated-and-extra', { updatedSince: ['a', 'b'], foo: 'x' });
+	add('permissions.listAll', 'updatedSince-date', { updatedSince: '2024-01-01T00:00:00.000Z' });
+	add('permissions.listAll', 'updatedSince-null', { updatedSince: null });
+	add('permissions.listAll', 'updatedSince-repeated-and-extra', { updatedSince: ['a', 'b'], foo: 'x' });
+	add('settings.public', 'all', { count: '25', offset: '50', sort: '{"_id":1}', _id: 'Site_Url', query: '{}' });
+	add('settings.public', 'all-arrays', { count: ['25'], offset: ['50'], sort: ['s'], _id: ['i'], query: ['q'] });
+	add('settings.public', 'all-empty', { count: '', offset: '', sort: '', _id: '', query: '' });
+	add('settings.public', 'all-empty-arrays', { count: [''], offset: [''], sort: [''], _id: [''], query: [''] });
+	add('settings.public', 'nulls', { count: null, offset: null, sort: null, _id: null, query: null });
+	add('settings.public', 'count-bad-and-offset-bad', { count: 'x', offset: 'y' });
+	add('settings.public', 'count-repeated', { count: ['1', '2'] });
+	add('settings.public', 'extra-and-bad-count', { foo: 'x', count: 'y' });
+	for (const s of ['5', '-1', '1.5', ' ', '0x10', 'Infinity', '1e400', '-0', 'abc']) {
+		add('settings.public', `count/string/${j(s)}`, { count: s });
+		add('settings.public', `offset/array/${j(s)}`, { offset: [s] });
+	}
+
+	// anyOf probes.
+	add('probe-anyof-root', 'empty', {});
+	add('probe-anyof-root', 'coerce-then-pass', { a: '5', b: 'x', d: 'y' });
+	add('probe-anyof-root', 'first-passes', { a: '5', b: 'true', d: 'y' });
+	add('probe-anyof-root', 'third-passes', { b: 'x', d: 'y' });
+	add('probe-anyof-root', 'object-a', { a: {}, d: 'y' });
+	add('probe-anyof-root', 'all-fail', { a: {}, d: {} });
+	add('probe-anyof-root', 'array-a-bad-b', { a: ['5'], b: 'x', d: ['y'] });
+	add('probe-anyof-root', 'number-a-bad-b', { a: 5, b: 'x' });
+	add('probe-anyof', 'both', { s: 5, n: 'true' });
+	add('probe-anyof', 'both-fail-s', { s: {}, n: 'x' });
+	// A one-element array that a branch unwraps but cannot coerce stays
+	// unwrapped for the next branch without being written back.
+	add('probe-anyof', 's=nested-short', { s: [['ab']] });
+	add('probe-anyof', 's=nested-number', { s: [[5]] });
+	add('probe-anyof', 'n=nested-true', { n: [[true]] });
+	add('probe-anyof', 'n=nested-text', { n: [['x']] });
+	add('probe-anyof', 'n=nested-object', { n: [{}] });
+
+	const probeProps = (schema) => (schema.properties ? Object.keys(schema.properties) : [...new Set(schema.anyOf.flatMap((b) => Object.keys(b.properties)))]);
 	for (const [schemaName, { schema }] of Object.entries(probeSchemas)) {
-		for (const prop of Object.keys(schema.properties)) {
+		for (const prop of probeProps(schema)) {
 			for (const v of PROBE_VALUES) {
 				add(schemaName, `${prop}=${label(v)}`, { [prop]: v });
 			}

@@ -10,11 +10,18 @@
 // reads dist/v1 from there; set REST_TYPINGS_DIR to an unpacked copy of the
 // package (the directory holding package.json) to skip the download.
 //
-// dist/v1/Ajv.js and the *Props.js files are ES modules whose imports
-// ('ajv/dist/2020', 'ajv-formats', '../Ajv') do not resolve outside Rocket.Chat,
-// so their text is evaluated with those imports supplied as arguments. That
-// builds `ajv` and `ajvQuery` with Rocket.Chat's own code and compiles each
-// schema with the instance its module picks.
+// dist/v1/Ajv.js and the schema modules are ES modules whose imports
+// ('ajv/dist/2020', 'ajv-formats', '../Ajv' or './Ajv') do not resolve outside
+// Rocket.Chat, so their text is evaluated with those imports supplied as
+// arguments. That builds `ajv` and `ajvQuery` with Rocket.Chat's own code and
+// compiles each schema with the instance its module picks. A module may export
+// several validators; the whole module runs and the named export's schema is
+// recorded.
+//
+// A few endpoints compile their query schema inline in Rocket.Chat's server
+// code rather than in rest-typings. Those schemas are transcribed in
+// SERVER_SCHEMAS below, with the server file they come from, and compiled
+// with the same `ajv`/`ajvQuery` instances.
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,14 +37,39 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 const REST_TYPINGS_VERSION = '8.8.1';
 
-// name in golden.json -> module under dist/v1/integrations
+// name in golden.json -> module under dist/v1 and the export that compiles
+// the schema
 const SCHEMAS = {
-	create: 'IntegrationsCreateProps',
-	update: 'IntegrationsUpdateProps',
-	remove: 'IntegrationsRemoveProps',
-	get: 'IntegrationsGetProps',
-	list: 'IntegrationsListProps',
-	history: 'IntegrationsHistoryProps',
+	create: { module: 'integrations/IntegrationsCreateProps', export: 'isIntegrationsCreateProps' },
+	update: { module: 'integrations/IntegrationsUpdateProps', export: 'isIntegrationsUpdateProps' },
+	remove: { module: 'integrations/IntegrationsRemoveProps', export: 'isIntegrationsRemoveProps' },
+	get: { module: 'integrations/IntegrationsGetProps', export: 'isIntegrationsGetProps' },
+	list: { module: 'integrations/IntegrationsListProps', export: 'isIntegrationsListProps' },
+	history: { module: 'integrations/IntegrationsHistoryProps', export: 'isIntegrationsHistoryProps' },
+	'users.info': { module: 'users/UsersInfoParamsGet', export: 'isUsersInfoParamsGetProps' },
+	'subscriptions.get': { module: 'subscriptionsEndpoints', export: 'isSubscriptionsGetProps' },
+	'settings.public': { module: 'settings', export: 'isSettingsPublicWithPaginationProps' },
+};
+
+// Query schemas that Rocket.Chat's server compiles inline, copied verbatim
+// from the file named in source.
+const ROCKET_CHAT_COMMIT = '4a1d4312bd7a033a581015aa4d36c72780abb2e2';
+const SERVER_SCHEMAS = {
+	'permissions.listAll': {
+		source: `https://github.com/RocketChat/Rocket.Chat/blob/${ROCKET_CHAT_COMMIT}/apps/meteor/server/api/v1/permissions.ts`,
+		instance: 'ajvQuery',
+		schema: {
+			type: 'object',
+			properties: {
+				updatedSince: {
+					type: 'string',
+					nullable: true,
+				},
+			},
+			required: [],
+			additionalProperties: false,
+		},
+	},
 };
 
 function restTypingsDir() {
@@ -90,23 +122,39 @@ function loadAjvInstances(dist) {
 	return new Function('Ajv', 'addFormats', fnBody)(Ajv, addFormats);
 }
 
-function loadSchema(dist, moduleName, instances) {
-	const file = path.join(dist, 'v1', 'integrations', `${moduleName}.js`);
+function loadSchema(dist, { module: moduleName, export: exportName }, instances) {
+	const file = path.join(dist, 'v1', `${moduleName}.js`);
 	const { imports, body } = moduleBody(file);
-	if (imports.length !== 1 || imports[0].from !== '../Ajv' || !/^\{ (ajv|ajvQuery) \}$/.test(imports[0].what)) {
+	const ajvFile = path.resolve(dist, 'v1', 'Ajv');
+	if (
+		imports.length !== 1 ||
+		!imports[0].from.startsWith('.') ||
+		path.resolve(path.dirname(file), imports[0].from) !== ajvFile ||
+		!/^\{ (ajv|ajvQuery|ajv, ajvQuery) \}$/.test(imports[0].what)
+	) {
 		throw new Error(`${file}: unexpected imports ${JSON.stringify(imports)}`);
 	}
-	const compileRe = /^export const (\w+) = (ajv|ajvQuery)\.compile\((\w+)\);$/m;
-	const m = body.match(compileRe);
-	if (!m) {
-		throw new Error(`${file}: no "export const x = ajv.compile(schema);" line`);
+	const compileRe = new RegExp(`^export const ${exportName} = (ajv|ajvQuery)\\.compile\\((\\w+)\\);$`, 'gm');
+	const found = [...body.matchAll(compileRe)];
+	if (found.length !== 1) {
+		throw new Error(`${file}: want one "export const ${exportName} = ajv.compile(schema);" line, found ${found.length}`);
+	}
+	const [, instance, schemaVar] = found[0];
+	// Other exports of the module are kept as plain constants so that the
+	// module runs as a whole; any other export form is unexpected.
+	const rest = body.replace(compileRe, '').replace(/^export const /gm, 'const ');
+	if (/^\s*(export|import)\b/m.test(rest)) {
+		throw new Error(`${file}: unexpected import or export form`);
 	}
 	// AJV rewrites parts of a schema while compiling it (a nullable union type
 	// gains "null"), so the schema is serialised before compile sees it.
-	const fnBody = body.replace(
-		compileRe,
-		`const __schema = JSON.stringify(${m[3]});\nreturn { schema: JSON.parse(__schema), validate: ${m[2]}.compile(${m[3]}), instance: '${m[2]}' };`,
-	);
+	const fnBody = body
+		.replace(
+			compileRe,
+			`const __schema = JSON.stringify(${schemaVar});\nconst __validate = ${instance}.compile(${schemaVar});`,
+		)
+		.replace(/^export const /gm, 'const ')
+		.concat(`\nreturn { schema: JSON.parse(__schema), validate: __validate, instance: '${instance}' };`);
 	return new Function('ajv', 'ajvQuery', fnBody)(instances.ajv, instances.ajvQuery);
 }
 
@@ -129,8 +177,13 @@ function main() {
 		const dist = path.join(src.dir, 'dist');
 		const instances = loadAjvInstances(dist);
 		const compiled = {};
-		for (const [name, moduleName] of Object.entries(SCHEMAS)) {
-			compiled[name] = loadSchema(dist, moduleName, instances);
+		for (const [name, source] of Object.entries(SCHEMAS)) {
+			compiled[name] = loadSchema(dist, source, instances);
+		}
+		const server = {};
+		for (const [name, { source, instance, schema }] of Object.entries(SERVER_SCHEMAS)) {
+			server[name] = { source, instance, schema: JSON.parse(JSON.stringify(schema)) };
+			compiled[name] = { schema: server[name].schema, validate: instances[instance].compile(structuredClone(schema)), instance };
 		}
 
 		const probes = {};
@@ -142,7 +195,7 @@ function main() {
 
 		const seen = new Set();
 		const out = [];
-		const rawSchemas = Object.fromEntries(Object.keys(SCHEMAS).map((name) => [name, compiled[name].schema]));
+		const rawSchemas = Object.fromEntries([...Object.keys(SCHEMAS), ...Object.keys(SERVER_SCHEMAS)].map((name) => [name, compiled[name].schema]));
 		for (const c of cases(structuredClone(rawSchemas))) {
 			if (seen.has(c.name)) {
 				throw new Error(`duplicate case name ${c.name}`);
@@ -166,7 +219,10 @@ function main() {
 
 		const ajvVersion = JSON.parse(fs.readFileSync(require.resolve('ajv/package.json'), 'utf8')).version;
 		const schemas = Object.fromEntries(
-			Object.keys(SCHEMAS).map((name) => [name, { module: SCHEMAS[name], instance: compiled[name].instance, schema: compiled[name].schema }]),
+			Object.entries(SCHEMAS).map(([name, { module, export: exportName }]) => [
+				name,
+				{ module: `dist/v1/${module}.js`, export: exportName, instance: compiled[name].instance, schema: compiled[name].schema },
+			]),
 		);
 		// One case per line keeps diffs readable.
 		const lines = [
@@ -174,6 +230,7 @@ function main() {
 			`"ajv": ${JSON.stringify(ajvVersion)},`,
 			`"restTypings": ${JSON.stringify(REST_TYPINGS_VERSION)},`,
 			`"schemas": ${JSON.stringify(schemas)},`,
+			`"server": ${JSON.stringify(server)},`,
 			`"probes": ${JSON.stringify(probes)},`,
 			'"cases": [',
 			out.map((c) => JSON.stringify(c)).join(',\n'),
