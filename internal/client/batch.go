@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -130,3 +131,39 @@ func (b *BatchReader) Stats() (reads, pages int) {
 	defer b.mu.Unlock()
 	return b.reads, b.pages
 }
+
+// All returns every integration the caller can see, reading the pages not
+// read yet; the run's other reads then find them there.
+func (b *BatchReader) All(ctx context.Context) ([]Integration, error) {
+	b.mu.Lock()
+	for !b.complete {
+		if b.failed {
+			b.mu.Unlock()
+			return nil, errListingFailed
+		}
+		if b.fetching != nil {
+			wait := b.fetching
+			b.mu.Unlock()
+			select {
+			case <-wait:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			b.mu.Lock()
+			continue
+		}
+		b.fetchPage(ctx) // releases and retakes the lock
+		if ctx.Err() != nil {
+			b.mu.Unlock()
+			return nil, ctx.Err()
+		}
+	}
+	out := make([]Integration, 0, len(b.docs))
+	for _, doc := range b.docs {
+		out = append(out, doc)
+	}
+	b.mu.Unlock()
+	return out, nil
+}
+
+var errListingFailed = errors.New("listing the integrations failed")

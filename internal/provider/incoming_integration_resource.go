@@ -80,18 +80,20 @@ func (m *incomingIntegrationModel) request(ctx context.Context, args requestArgs
 	}, diags
 }
 
-func (m *incomingIntegrationModel) read(_ context.Context, doc *client.Integration, c *client.Client) diag.Diagnostics {
+func (m *incomingIntegrationModel) read(ctx context.Context, doc *client.Integration, dir *client.Directory) diag.Diagnostics {
 	diags := m.readCommon(doc)
 	m.OverrideDestinationChannelEnabled = types.BoolValue(doc.OverrideDestinationChannelEnabled != nil && *doc.OverrideDestinationChannelEnabled)
 	m.Token = emptyAsNull(doc.Token)
 	m.WebhookURL = types.StringNull()
 	if doc.Token != "" {
-		m.WebhookURL = types.StringValue(c.WebhookURL(doc.ID, doc.Token))
+		m.WebhookURL = types.StringValue(dir.WebhookURL(ctx, doc.ID, doc.Token))
 	}
 	return diags
 }
 
 func (m *incomingIntegrationModel) plan(_ context.Context, p *planning) { m.planCommon(p) }
+
+func (m *incomingIntegrationModel) change() client.Change { return m.commonChange(client.IncomingType) }
 
 func (m *incomingIntegrationModel) secrets() []string {
 	return []string{m.Token.ValueString(), m.WebhookURL.ValueString()}

@@ -96,7 +96,11 @@ resource "rocketchat_incoming_integration" "test" {
 			{
 				Config: config("Alerts (prod)", "Prometheus"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(incomingAddr, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(incomingAddr, plancheck.ResourceActionUpdate),
+						// A rename: nothing is "known after apply".
+						expectUnknownOnly(incomingAddr),
+					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("name"), knownvalue.StringExact("Alerts (prod)")),

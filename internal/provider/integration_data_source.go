@@ -176,7 +176,7 @@ func (d *integrationDataSource[M, P]) Read(ctx context.Context, req datasource.R
 	if doc == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(P(&m).read(ctx, doc, d.data.client)...)
+	resp.Diagnostics.Append(P(&m).read(ctx, doc, d.data.dir)...)
 	// The resource keeps skip_transpile only where it is configured; the data
 	// source shows what Rocket.Chat stores (null when it stores nothing).
 	P(&m).common().SkipTranspile = types.BoolPointerValue(doc.SkipTranspile)

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
 )
@@ -19,7 +20,7 @@ import (
 type integrationReader interface {
 	common() *integrationModel
 	// read copies a stored document into the model.
-	read(ctx context.Context, doc *client.Integration, c *client.Client) diag.Diagnostics
+	read(ctx context.Context, doc *client.Integration, dir *client.Directory) diag.Diagnostics
 }
 
 // integrationState is what the shared resource code needs from the model of
@@ -32,6 +33,8 @@ type integrationState interface {
 	// plan fills in the computed attributes of a create or an update with
 	// what Rocket.Chat will store, where that is known before.
 	plan(ctx context.Context, p *planning)
+	// change is what the checks against Rocket.Chat need of the planned values.
+	change() client.Change
 	// secrets lists the values of the model that logs must never show.
 	secrets() []string
 }
@@ -107,7 +110,8 @@ func (r *integrationResource[M, P]) ValidateConfig(ctx context.Context, req reso
 // plans change nothing.
 func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		r.checkDestroy(ctx, req, resp)
+		return
 	}
 	if r.data != nil && r.data.server != nil && !r.data.server.AtLeast(8, 4) {
 		var m integrationModel
@@ -130,12 +134,47 @@ func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data != nil {
-		p.server = r.data.server
+	if r.data == nil {
+		plan.plan(ctx, p)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+	ctx, done := r.operation(ctx, plan, config)
+	defer done()
+	p.server = r.data.server
+	if r.data.caller != nil {
 		p.caller = r.data.caller.Username
+	}
+	p.userID = func(username string) (string, bool) {
+		if u := r.data.dir.User(ctx, username, false); u.Exists == client.Yes {
+			return u.User.ID, true
+		}
+		return "", false
 	}
 	plan.plan(ctx, p)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	var prior P
+	if !create {
+		prior = p.prior.(P)
+	}
+	r.checkChange(ctx, plan, prior, &resp.Diagnostics)
+	if create {
+		r.warnSameName(ctx, plan, &resp.Diagnostics)
+	}
+}
+
+// checkDestroy fails the plan of a delete that Rocket.Chat would refuse.
+func (r *integrationResource[M, P]) checkDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	var creator types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("created_by"), &creator)...)
+	ctx, done := r.data.operation(ctx)
+	defer done()
+	for _, p := range r.data.dir.CheckRemove(ctx, r.kind.typ, knownValue(creator)) {
+		r.data.report(p, &resp.Diagnostics)
+	}
 }
 
 // operation prepares an operation's context: the integration's secrets are
@@ -177,7 +216,9 @@ func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.Cre
 			return
 		}
 	case err != nil:
-		resp.Diagnostics.Append(apiErrorDiagnostic("create", r.kind.typ, err))
+		if !r.locateRefusal(ctx, &plan, nil, err, &resp.Diagnostics) {
+			resp.Diagnostics.Append(apiErrorDiagnostic("create", r.kind.typ, err))
+		}
 		return
 	}
 	resp.Diagnostics.Append(r.written(ctx, doc, P(&plan), &resp.State)...)
@@ -188,7 +229,8 @@ func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.Cre
 // script did not compile.
 func (r *integrationResource[M, P]) written(ctx context.Context, doc *client.Integration, m P, state *tfsdk.State) diag.Diagnostics {
 	r.data.reader.Put(doc)
-	diags := m.read(ctx, doc, r.data.client)
+	r.data.managedIDs.Store(doc.ID, true)
+	diags := m.read(ctx, doc, r.data.dir)
 	if w := scriptErrorWarning(doc); w != nil {
 		diags.Append(w)
 	}
@@ -218,11 +260,17 @@ func (r *integrationResource[M, P]) Read(ctx context.Context, req resource.ReadR
 	if state == nil {
 		return
 	}
+	r.data.managedIDs.Store(id, true)
 	doc, err := r.data.reader.Get(ctx, id)
 	if client.IsNotFound(err) {
+		consequence := ""
+		if r.kind.typ == client.IncomingType {
+			consequence = " Rocket.Chat gives the new one a new webhook URL (and token): every system that posts to the " +
+				"old URL stops working until it is given the new one."
+		}
 		resp.Diagnostics.AddWarning("The "+kindName(r.kind.typ)+" no longer exists",
 			fmt.Sprintf("Rocket.Chat has no integration with ID %s any more; it was probably deleted outside Terraform. "+
-				"It is removed from the state, and the next apply creates it again.", id))
+				"It is removed from the state, and the next apply creates it again.%s", id, consequence))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -234,7 +282,7 @@ func (r *integrationResource[M, P]) Read(ctx context.Context, req resource.ReadR
 		resp.Diagnostics.Append(wrongKind(id, doc.Type))
 		return
 	}
-	resp.Diagnostics.Append(state.read(ctx, doc, r.data.client)...)
+	resp.Diagnostics.Append(state.read(ctx, doc, r.data.dir)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -261,7 +309,9 @@ func (r *integrationResource[M, P]) Update(ctx context.Context, req resource.Upd
 	}
 	doc, err := r.data.client.UpdateIntegration(ctx, id, body)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiagnostic("update", r.kind.typ, err))
+		if !r.locateRefusal(ctx, &plan, &state, err, &resp.Diagnostics) {
+			resp.Diagnostics.Append(apiErrorDiagnostic("update", r.kind.typ, err))
+		}
 		return
 	}
 	resp.Diagnostics.Append(r.written(ctx, doc, P(&plan), &resp.State)...)
@@ -316,7 +366,7 @@ func (r *integrationResource[M, P]) ImportState(ctx context.Context, req resourc
 		return
 	}
 	var m M
-	resp.Diagnostics.Append(P(&m).read(ctx, doc, r.data.client)...)
+	resp.Diagnostics.Append(P(&m).read(ctx, doc, r.data.dir)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

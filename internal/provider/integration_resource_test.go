@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
 )
@@ -58,7 +60,7 @@ func TestImportByWebhookURLHidesTheToken(t *testing.T) {
 	}
 	ctx := context.Background()
 	r := NewIncomingIntegrationResource()
-	r.(fwresource.ResourceWithConfigure).Configure(ctx, fwresource.ConfigureRequest{ProviderData: &providerData{client: admin, reader: admin.NewBatchReader()}}, &fwresource.ConfigureResponse{})
+	r.(fwresource.ResourceWithConfigure).Configure(ctx, fwresource.ConfigureRequest{ProviderData: newProviderData(admin, nil, nil)}, &fwresource.ConfigureResponse{})
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 	for _, id := range []string{
@@ -79,4 +81,43 @@ func TestImportByWebhookURLHidesTheToken(t *testing.T) {
 			}
 		}
 	}
+}
+
+// expectUnknownOnly checks that the planned values of a resource are known
+// except for the given top-level attributes, which must be unknown: a plan
+// shows "known after apply" only where the value cannot be known before.
+func expectUnknownOnly(addr string, unknown ...string) plancheck.PlanCheck {
+	return unknownOnlyCheck{addr: addr, unknown: unknown}
+}
+
+type unknownOnlyCheck struct {
+	addr    string
+	unknown []string
+}
+
+func (c unknownOnlyCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		got, _ := rc.Change.AfterUnknown.(map[string]any)
+		var unexpected []string
+		for name, v := range got {
+			if v == true && !slices.Contains(c.unknown, name) {
+				unexpected = append(unexpected, name)
+			}
+		}
+		var missing []string
+		for _, name := range c.unknown {
+			if got[name] != true {
+				missing = append(missing, name)
+			}
+		}
+		slices.Sort(unexpected)
+		if len(unexpected) > 0 || len(missing) > 0 {
+			resp.Error = fmt.Errorf("%s: planned as unknown but should be known: %v; should be unknown but is known: %v", c.addr, unexpected, missing)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", c.addr)
 }

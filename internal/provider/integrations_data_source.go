@@ -216,7 +216,7 @@ func summarize(ctx context.Context, doc *client.Integration) (integrationSummary
 	var full outgoingIntegrationFields
 	var diags diag.Diagnostics
 	if doc.Type == client.OutgoingType {
-		diags = full.read(ctx, doc, nil) // only an incoming webhook's URL needs the client
+		diags = full.read(ctx, doc, nil) // only an incoming webhook's URL needs the directory
 	} else {
 		diags = full.readCommon(doc)
 		full.Event = types.StringNull()

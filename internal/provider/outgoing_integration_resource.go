@@ -327,8 +327,8 @@ func (m *outgoingIntegrationModel) token(args requestArgs) (string, diag.Diagnos
 
 // read copies a stored document into the state; with token_wo the token
 // stays out of it.
-func (m *outgoingIntegrationModel) read(ctx context.Context, doc *client.Integration, c *client.Client) diag.Diagnostics {
-	diags := m.outgoingIntegrationFields.read(ctx, doc, c)
+func (m *outgoingIntegrationModel) read(ctx context.Context, doc *client.Integration, dir *client.Directory) diag.Diagnostics {
+	diags := m.outgoingIntegrationFields.read(ctx, doc, dir)
 	if m.writeOnly() {
 		m.Token = types.StringNull()
 	}
@@ -336,7 +336,7 @@ func (m *outgoingIntegrationModel) read(ctx context.Context, doc *client.Integra
 }
 
 // read copies a stored document into the fields, the token included.
-func (m *outgoingIntegrationFields) read(_ context.Context, doc *client.Integration, _ *client.Client) diag.Diagnostics {
+func (m *outgoingIntegrationFields) read(_ context.Context, doc *client.Integration, _ *client.Directory) diag.Diagnostics {
 	diags := m.readCommon(doc)
 	ev := outgoingEvents[doc.Event]
 	m.Event = types.StringValue(doc.Event)
@@ -407,6 +407,13 @@ func (m *outgoingIntegrationModel) plan(_ context.Context, p *planning) {
 				"the new token with every call: give it to the receiving service (it is in the state, marked sensitive), "+
 				"or set token or token_wo to keep the token that service knows.")
 	}
+}
+
+func (m *outgoingIntegrationModel) change() client.Change {
+	ch := m.commonChange(client.OutgoingType)
+	ch.Event = knownValue(m.Event)
+	ch.TargetRoom = knownValue(m.TargetRoom)
+	return ch
 }
 
 func (m *outgoingIntegrationModel) secrets() []string {

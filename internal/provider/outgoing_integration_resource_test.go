@@ -57,7 +57,11 @@ resource "rocketchat_outgoing_integration" "test" {
 			{
 				Config: config("Guggy GIFs", "!guggy", "!gif"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(outgoingAddr, plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(outgoingAddr, plancheck.ResourceActionUpdate),
+						// Nothing but the name and words change: nothing is "known after apply".
+						expectUnknownOnly(outgoingAddr),
+					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(outgoingAddr, tfjsonpath.New("trigger_words"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("!guggy"), knownvalue.StringExact("!gif")})),
@@ -281,6 +285,99 @@ resource "rocketchat_outgoing_integration" "test" {
 				Config:           config("third-secret-token", 2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
+			{
+				// Another change sends back the token Rocket.Chat holds: a
+				// changed token_wo without a new version must not rotate it.
+				Config: strings.Replace(config("third-secret-token", 2), `"Write-only"`, `"Write-only, renamed"`, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(outgoingAddr, plancheck.ResourceActionUpdate), expectUnknownOnly(outgoingAddr)},
+				},
+				Check: serverToken("second-secret-token"),
+			},
+			{
+				// Leaving token_wo: the provider generates a token and keeps it.
+				Config: env.config(`
+resource "rocketchat_outgoing_integration" "test" {
+  name     = "Write-only, renamed"
+  event    = "sendMessage"
+  username = "rocket.cat"
+  channels = ["#general"]
+  urls     = ["https://bot.example.com/hook"]
+}
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{expectUnknownOnly(outgoingAddr, "token")},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(outgoingAddr, tfjsonpath.New("token"), knownvalue.StringRegexp(regexp.MustCompile(`^\w{24}$`))),
+				},
+				Check: func(s *terraform.State) error {
+					generated := s.RootModule().Resources[outgoingAddr].Primary.Attributes["token"]
+					return serverToken(generated)(s)
+				},
+			},
+		},
+	})
+}
+
+// TestAccOutgoingIntegration_retrySettingsPlanned plans the retry settings
+// with the values Rocket.Chat stores: null while retrying is off, its
+// defaults for those left out once it is on.
+func TestAccOutgoingIntegration_retrySettingsPlanned(t *testing.T) {
+	env := newAccEnv(t)
+	config := func(retry string) string {
+		return env.config(`
+resource "rocketchat_outgoing_integration" "test" {
+  name     = "Retries"
+  event    = "sendMessage"
+  username = "rocket.cat"
+  channels = ["#general"]
+  urls     = ["https://bot.example.com/hook"]
+  token    = "a-token-chosen-by-the-user"
+` + retry + `
+}
+`)
+	}
+	retries := func(count, delay knownvalue.Check) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(outgoingAddr, tfjsonpath.New("retry_count"), count),
+			statecheck.ExpectKnownValue(outgoingAddr, tfjsonpath.New("retry_delay"), delay),
+		}
+	}
+	planned := func(count, delay knownvalue.Check, unknown ...string) resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			expectUnknownOnly(outgoingAddr, unknown...),
+			plancheck.ExpectKnownValue(outgoingAddr, tfjsonpath.New("retry_count"), count),
+			plancheck.ExpectKnownValue(outgoingAddr, tfjsonpath.New("retry_delay"), delay),
+		}}
+	}
+	null := knownvalue.Null()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:            config(""),
+				ConfigPlanChecks:  planned(null, null, "id", "created_at"),
+				ConfigStateChecks: retries(null, null),
+			},
+			{
+				Config:            config("retry_failed_calls = true"),
+				ConfigPlanChecks:  planned(knownvalue.Int64Exact(4), knownvalue.StringExact("powers-of-ten")),
+				ConfigStateChecks: retries(knownvalue.Int64Exact(4), knownvalue.StringExact("powers-of-ten")),
+			},
+			{
+				Config:            config("retry_failed_calls = true\nretry_count = 7\nretry_delay = \"increments-of-two\""),
+				ConfigPlanChecks:  planned(knownvalue.Int64Exact(7), knownvalue.StringExact("increments-of-two")),
+				ConfigStateChecks: retries(knownvalue.Int64Exact(7), knownvalue.StringExact("increments-of-two")),
+			},
+			{
+				// Rocket.Chat keeps the stored settings when retrying is turned
+				// off; they no longer apply, and read as null.
+				Config:            config("retry_failed_calls = false"),
+				ConfigPlanChecks:  planned(null, null),
+				ConfigStateChecks: retries(null, null),
+			},
+			{ResourceName: outgoingAddr, ImportState: true, ImportStateVerify: true},
 		},
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -61,11 +62,19 @@ type providerModel struct {
 type providerData struct {
 	client *client.Client
 	// reader serves this run's reads from shared list pages.
-	reader  *client.BatchReader
-	server  *client.ServerInfo
-	caller  *client.User    // the provider's user
-	secrets []string        // masked in every log line
-	stopped context.Context // ends when Terraform stops the provider; nil when it cannot tell
+	reader *client.BatchReader
+	// dir answers this run's look-ups of rooms, users and permissions.
+	dir *client.Directory
+	// reported holds the problems shared by every resource of a kind that
+	// were reported in this run, so that each is reported once.
+	reported sync.Map
+	// managedIDs holds the integrations that resources of this run read or
+	// wrote: those in the state.
+	managedIDs sync.Map
+	server     *client.ServerInfo
+	caller     *client.User    // the provider's user
+	secrets    []string        // masked in every log line
+	stopped    context.Context // ends when Terraform stops the provider; nil when it cannot tell
 }
 
 func (p *rocketChatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -191,9 +200,16 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 		resp.Diagnostics.AddAttributeError(path.Root(attr), summary, fmt.Sprintf("%s\n\n%s", err, hint))
 		return
 	}
-	data := &providerData{client: c, reader: c.NewBatchReader(), server: info, caller: me, secrets: secrets, stopped: p.stopped}
+	data := newProviderData(c, me, info)
+	data.secrets, data.stopped = secrets, p.stopped
 	resp.ResourceData = data
 	resp.DataSourceData = data
+}
+
+// newProviderData is what a run's resources and data sources share; me and
+// info are what /api/v1/me and /api/info returned (nil when not read).
+func newProviderData(c *client.Client, me *client.User, info *client.ServerInfo) *providerData {
+	return &providerData{client: c, reader: c.NewBatchReader(), dir: c.NewDirectory(me, info), server: info, caller: me}
 }
 
 // resolveSettings merges the provider block with the environment (the block

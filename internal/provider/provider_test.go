@@ -120,6 +120,11 @@ func (e *accEnv) providerAs(c rocketchattest.Credentials) string {
 		e.url, c.UserID, c.AuthToken)
 }
 
+// providerFor configures the provider for another in-memory server.
+func (e *accEnv) providerFor(srv *rocketchattest.Server, c rocketchattest.Credentials) string {
+	return fmt.Sprintf("provider \"rocketchat\" {\n  server_url = %q\n  user_id    = %q\n  auth_token = %q\n}\n", srv.URL(), c.UserID, c.AuthToken)
+}
+
 // config prefixes resources with the provider block.
 func (e *accEnv) config(resources string) string { return e.providerBlock() + resources }
 
