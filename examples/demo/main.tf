@@ -17,10 +17,16 @@ variable "alias" {
   default     = "Deploy notifier"
 }
 
+variable "channels" {
+  description = "Rooms the webhook posts to."
+  type        = list(string)
+  default     = ["#general"]
+}
+
 resource "rocketchat_incoming_integration" "deploys" {
   name     = "Deploy notifications"
   username = "rocket.cat"
-  channels = ["#general"]
+  channels = var.channels
   alias    = var.alias
   emoji    = ":rocket:"
 }

@@ -7,7 +7,8 @@
 # configuration (the user's own is never read or touched), applies
 # examples/demo, posts through the created webhook and shows the message in
 # #general, shows that a second plan is empty, changes one attribute and shows
-# an in-place update that keeps the webhook URL, destroys everything and stops
+# an in-place update that keeps the webhook URL, shows a plan refuse a room
+# that does not exist before anything changes, destroys everything and stops
 # the server. It leaves no process and no file behind, and exits non-zero as
 # soon as a step fails.
 set -euo pipefail
@@ -136,14 +137,27 @@ curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH
   || fail "the updated alias did not reach the posted message"
 ok "messages now arrive as \"Release bot\""
 
-step "8. $tf_name destroy"
+step "8. A room that does not exist is refused by the plan, before anything changes"
+set +e
+"$TF" plan -no-color -input=false -var 'alias=Release bot' -var 'channels=["#general", "#deploys"]' >"$work/plan.txt" 2>&1
+code=$?
+set -e
+[[ $code -ne 0 ]] || fail "the plan accepted a room that does not exist"
+grep -q 'No room #deploys' "$work/plan.txt" || { mask <"$work/plan.txt"; fail "the plan failed for another reason"; }
+sed -n '/^Error: /,$p' "$work/plan.txt" | grep -vE '^$|^  (with|on) ' | sed 's/^/    /'
+count="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
+  "$ROCKETCHAT_URL/api/v1/integrations.list" | sed -E 's/.*"total":([0-9]+).*/\1/')"
+[[ "$count" == "2" ]] || fail "Rocket.Chat holds $count integrations, want the 2 made before"
+ok "the plan names the entry; Rocket.Chat still holds just the 2 integrations"
+
+step "9. $tf_name destroy"
 "$TF" destroy -auto-approve -no-color -input=false -var 'alias=Release bot' 2>&1 | grep -E 'Destruction complete|Destroy complete' | sed 's/^/    /'
 remaining="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
   "$ROCKETCHAT_URL/api/v1/integrations.list" | sed -E 's/.*"total":([0-9]+).*/\1/')"
 [[ "$remaining" == "0" ]] || fail "$remaining integrations remain in Rocket.Chat"
 ok "Rocket.Chat holds no integration any more"
 
-step "9. Stop the server and clean up"
+step "10. Stop the server and clean up"
 kill -TERM "$server_pid"
 wait "$server_pid" || fail "the test server did not stop cleanly"
 server_pid=""

@@ -325,3 +325,157 @@ func readFile(p string) string {
 	data, _ := os.ReadFile(p)
 	return string(data)
 }
+
+// TestCLI_planSaysConsequences plans as users do and reads what Terraform
+// prints: the warnings that say what an apply will do beyond the diff, and
+// the errors about values that may be secret, which must not show them.
+func TestCLI_planSaysConsequences(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	byHand, err := newAdminClient(srv).CreateIntegration(context.Background(), &client.IncomingIntegrationRequest{
+		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resources := func(tokenWO bool) string {
+		wo := ""
+		if tokenWO {
+			wo = "\n  token_wo         = \"a write-only token\"\n  token_wo_version = 1"
+		}
+		return `
+resource "rocketchat_incoming_integration" "alerts" {
+  name     = "alerts"
+  username = "rocket.cat"
+  channels = ["#general"]
+}
+
+resource "rocketchat_outgoing_integration" "answers" {
+  name        = "answers"
+  event       = "sendMessage"
+  username    = "rocket.cat"
+  channels    = ["#general"]
+  urls        = ["https://bot.example.com/hook"]
+  target_room = "#nowhere"` + wo + `
+}
+`
+	}
+	ws := cliWorkspace(t, resources(true))
+	ctx := context.Background()
+	admin := serverEnv(srv.URL(), srv.Admin())
+	run := func(env []string, wantOK bool, args ...string) string {
+		t.Helper()
+		r := ws.Run(ctx, env, append(args, "-no-color", "-input=false")...)
+		if (r.ExitCode == 0) != wantOK {
+			t.Fatalf("terraform %v: exit %d\n%s", args, r.ExitCode, r.Output())
+		}
+		return strings.Join(strings.Fields(r.Output()), " ")
+	}
+	says := func(out string, texts ...string) {
+		t.Helper()
+		for _, text := range texts {
+			if !strings.Contains(out, text) {
+				t.Errorf("the output lacks %q:\n%s", text, out)
+			}
+		}
+	}
+
+	out := run(admin, true, "apply", "-auto-approve")
+	says(out, "Warning: The target room #nowhere names nothing in Rocket.Chat",
+		`none is named "#nowhere". When the integration answers, Rocket.Chat looks the room up, finds none and posts to the room that triggered the integration instead`)
+
+	// An integration named like one made by hand.
+	if err := ws.WriteConfig(resources(true) + `
+resource "rocketchat_incoming_integration" "twin" {
+  name     = "made by hand"
+  username = "rocket.cat"
+  channels = ["#general"]
+}
+`); err != nil {
+		t.Fatal(err)
+	}
+	out = run(admin, true, "plan")
+	says(out, `Warning: An incoming integration named "made by hand" already exists`,
+		"ID "+byHand.ID+", made by admin", `Names are not unique, so applying creates a second one beside it.`, `id = "`+byHand.ID+`"`)
+
+	// The webhook deleted by hand, and token_wo left for a generated token.
+	if err := ws.WriteConfig(resources(false)); err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range srv.Integrations() {
+		if doc["name"] == "alerts" {
+			if _, err := newAdminClient(srv).RemoveIntegration(ctx, client.IncomingType, doc["_id"].(string)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	out = run(admin, true, "plan")
+	says(out, "Warning: The incoming integration no longer exists",
+		"Rocket.Chat gives the new one a new webhook URL (and token): every system that posts to the old URL stops working until it is given the new one.",
+		"Warning: The integration's token changes",
+		"token_wo is no longer set, and the token it set is not in the state, so the provider generates a new token")
+
+	// A user who may not see other users' roles is told what was not checked.
+	out = run(serverEnv(srv.URL(), srv.Owner()), false, "plan")
+	says(out, "Warning: Cannot check that rocket.cat may post as an integration",
+		"the provider's user integration.owner may not see the roles of rocket.cat (that needs view-full-other-user-info)")
+}
+
+// TestCLI_secretURLsAreNeverShown gives URLs with secrets in them through a
+// sensitive variable and the environment, wrong in ways the provider
+// refuses: the errors say what is wrong without showing the value.
+func TestCLI_secretURLsAreNeverShown(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	const secret = "s3cr3t-in-the-url"
+	ws := cliWorkspace(t, `
+variable "hook" {
+  type      = string
+  sensitive = true
+}
+
+resource "rocketchat_outgoing_integration" "test" {
+  name     = "secret URL"
+  event    = "sendMessage"
+  username = "rocket.cat"
+  channels = ["#general"]
+  urls     = [var.hook]
+  avatar   = var.hook
+}
+`)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, hook, serverURL string
+		want                  []string
+	}{
+		{
+			name: "a sensitive URL without a scheme", hook: "bot.example.com/hook?token=" + secret, serverURL: srv.URL(),
+			want: []string{"Invalid urls entry", "The value is not an absolute http:// or https:// URL: it has no scheme", "(The value is not shown: it may hold a secret.)", "Invalid avatar"},
+		},
+		{
+			name: "a sensitive URL with user info and a bad scheme", hook: "ftp://robot:" + secret + "@bot.example.com/", serverURL: srv.URL(),
+			want: []string{"its scheme is ftp, not http or https"},
+		},
+		{
+			name: "a server URL without a scheme, with a token in its query", hook: "https://bot.example.com/hook", serverURL: "chat.example.com/?token=" + secret,
+			want: []string{"Invalid Rocket.Chat server URL", "it has no scheme", "ROCKETCHAT_URL"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := append(serverEnv(tc.serverURL, srv.Admin()), "TF_VAR_hook="+tc.hook)
+			r := ws.Run(ctx, env, "plan", "-no-color", "-input=false")
+			out := strings.Join(strings.Fields(r.Output()), " ")
+			if r.ExitCode == 0 {
+				t.Fatalf("the plan passed:\n%s", out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("the output lacks %q:\n%s", w, out)
+				}
+			}
+			if strings.Contains(r.Output(), secret) {
+				t.Errorf("the output shows the secret:\n%s", r.Output())
+			}
+		})
+	}
+}

@@ -14,18 +14,19 @@ import (
 // errorAttributes maps Rocket.Chat's errorType values to the attribute they
 // concern (spec §3.1–§3.5).
 var errorAttributes = map[string]string{
-	"error-invalid-channel":                  "channels",
-	"error-invalid-channel-start-with-chars": "channels",
-	"error-invalid-room":                     "channels",
-	"error-invalid-username":                 "username",
-	"error-invalid-user":                     "username",
-	"error-invalid-post-as-user":             "username",
-	"error-invalid-event-type":               "event",
-	"error-invalid-permissions":              "event",
-	"error-invalid-targetRoom":               "target_room",
-	"error-invalid-urls":                     "urls",
-	"error-invalid-triggerWords":             "trigger_words",
-	"error-invalid-token":                    "token",
+	"error-invalid-channel":                           "channels",
+	"error-invalid-channel-start-with-chars":          "channels",
+	"error-invalid-room":                              "channels",
+	"error-invalid-username":                          "username",
+	"error-invalid-user":                              "username",
+	"error-invalid-post-as-user":                      "username",
+	"error-user-lacks-message-impersonate-permission": "username",
+	"error-invalid-event-type":                        "event",
+	"error-invalid-permissions":                       "event",
+	"error-invalid-targetRoom":                        "target_room",
+	"error-invalid-urls":                              "urls",
+	"error-invalid-triggerWords":                      "trigger_words",
+	"error-invalid-token":                             "token",
 	// Plain errors, which carry their code as the whole text (spec §3.1.2 #6).
 	"integration-scripts-disabled":             "script",
 	"integration-scripts-isolated-vm-disabled": "script",
@@ -39,6 +40,9 @@ var errorHints = map[string]string{
 		"never target @users.",
 	"error-invalid-user":         "username must be the username of an existing user, such as rocket.cat.",
 	"error-invalid-post-as-user": "username must be the username of an existing user, such as rocket.cat.",
+	"error-user-lacks-message-impersonate-permission": "From Rocket.Chat 8.6 on, the user an incoming integration posts as must " +
+		"hold the message-impersonate permission (by default only the bot and app roles do). Post as a bot user such as " +
+		"rocket.cat, or grant the permission to one of the user's roles.",
 	"error-invalid-permissions": "The events roomArchived, roomCreated and userCreated need the " +
 		"manage-outgoing-integrations permission; the manage-own permission is not enough.",
 	"integration-scripts-disabled": "The Rocket.Chat server forbids integration scripts (FREEZE_INTEGRATION_SCRIPTS " +

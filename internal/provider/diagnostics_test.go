@@ -146,6 +146,13 @@ func TestAPIErrorDiagnostic(t *testing.T) {
 			summary: "Rocket.Chat could not update the incoming integration", attr: "username", want: []string{"Invalid Post As User [error-invalid-post-as-user]", userHint},
 		},
 		{
+			name: "post-as user without message-impersonate", action: "create", kind: in,
+			err: rcError("POST", createEP, 400, "User selected for the incoming integration lacks the 'message-impersonate' permission. [error-user-lacks-message-impersonate-permission]",
+				"error-user-lacks-message-impersonate-permission", methodDetails("addIncomingIntegration")),
+			summary: "Rocket.Chat could not create the incoming integration", attr: "username",
+			want: []string{"lacks the 'message-impersonate' permission", "Post as a bot user such as rocket.cat"},
+		},
+		{
 			name: "event the server does not know", action: "create", kind: out,
 			err:     rcError("POST", createEP, 400, "Invalid event type [error-invalid-event-type]", "error-invalid-event-type", functionDetails("validateOutgoing._verifyRequiredFields")),
 			summary: "Rocket.Chat could not create the outgoing integration", attr: "event",

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
 )
 
 const incomingAddr = "rocketchat_incoming_integration.test"
@@ -255,5 +256,38 @@ resource "rocketchat_incoming_integration" "test" {
 				return nil
 			}),
 		}},
+	})
+}
+
+// TestAccIncomingIntegration_webhookURLFromSiteURL builds webhook_url on
+// Rocket.Chat's Site_Url, as its UI does, not on the address the provider
+// reaches it at: reaching the same server under another name changes
+// nothing.
+func TestAccIncomingIntegration_webhookURLFromSiteURL(t *testing.T) {
+	env := newAccEnv(t)
+	env.fake(t)
+	srv := rocketchattest.NewServer(rocketchattest.WithSiteURL("https://chat.example.com/rc"))
+	defer srv.Close()
+	admin := srv.Admin()
+	resources := incomingIn(`"site url"`, `"rocket.cat"`, `["#general"]`)
+	via := func(url string) string {
+		return fmt.Sprintf("provider \"rocketchat\" {\n  server_url = %q\n  user_id    = %q\n  auth_token = %q\n}\n", url, admin.UserID, admin.AuthToken) + resources
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: via(srv.URL()),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("webhook_url"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^https://chat\.example\.com/rc/hooks/[0-9a-f]{24}/\w{48}$`))),
+				},
+			},
+			{
+				Config:           via(strings.Replace(srv.URL(), "127.0.0.1", "localhost", 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{ResourceName: incomingAddr, ImportState: true, ImportStateVerify: true},
+		},
 	})
 }

@@ -1,0 +1,144 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
+)
+
+// TestWebhookURLFollowsSiteURL builds webhook URLs as Rocket.Chat's UI does:
+// on Site_Url, whatever address the client reaches the server at.
+func TestWebhookURLFollowsSiteURL(t *testing.T) {
+	cases := []struct {
+		siteURL string
+		want    string // with {base} for the client's URL
+	}{
+		{"https://chat.example.com", "https://chat.example.com/hooks/ID/TOKEN"},
+		{"https://chat.example.com/", "https://chat.example.com/hooks/ID/TOKEN"},
+		{"https://chat.example.com/rc", "https://chat.example.com/rc/hooks/ID/TOKEN"},
+		{"HTTP://Chat.Example.com:8080/rc/", "HTTP://Chat.Example.com:8080/rc/hooks/ID/TOKEN"},
+		{"chat.example.com", "http://chat.example.com/hooks/ID/TOKEN"},
+		{"  https://chat.example.com  ", "https://chat.example.com/hooks/ID/TOKEN"},
+		{"", "{base}/hooks/ID/TOKEN"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.siteURL, func(t *testing.T) {
+			srv := rocketchattest.NewServer(rocketchattest.WithSiteURL(tc.siteURL))
+			defer srv.Close()
+			if tc.siteURL == "" {
+				srv.SetSiteURL("")
+			}
+			c := fakeClient(t, srv, srv.Admin(), false)
+			got := c.NewDirectory(nil, nil).WebhookURL(context.Background(), "ID", "TOKEN")
+			if want := strings.ReplaceAll(tc.want, "{base}", srv.URL()); got != want {
+				t.Errorf("Site_Url %q: webhook URL %q, want %q", tc.siteURL, got, want)
+			}
+		})
+	}
+	t.Run("unreadable Site_Url", func(t *testing.T) {
+		s := newScripted(t, reply(http.StatusNotFound, `{"success":false}`))
+		c := newTestClient(t, s.URL).c
+		if got := c.NewDirectory(nil, nil).WebhookURL(context.Background(), "ID", "TOKEN"); got != s.URL+"/hooks/ID/TOKEN" {
+			t.Errorf("webhook URL %q, want one on the client's URL", got)
+		}
+	})
+	t.Run("read once per directory", func(t *testing.T) {
+		s := newScripted(t, reply(http.StatusOK, `{"settings":[{"_id":"Site_Url","value":"https://chat.example.com"}],"success":true}`))
+		d := newTestClient(t, s.URL).c.NewDirectory(nil, nil)
+		for range 5 {
+			d.WebhookURL(context.Background(), "ID", "TOKEN")
+		}
+		if n := s.count(); n != 1 {
+			t.Errorf("%d settings.public calls, want 1", n)
+		}
+		if r := s.requests()[0]; r.Path != "/api/v1/settings.public" || r.RawQuery != "_id=Site_Url" || r.Header.Get("X-Auth-Token") != "" {
+			t.Errorf("request %s?%s with token %q: want an anonymous settings.public for Site_Url", r.Path, r.RawQuery, r.Header.Get("X-Auth-Token"))
+		}
+	})
+}
+
+// TestLazySharesOneLoad loads a value once for concurrent callers, and does
+// not keep a load abandoned by its caller.
+func TestLazySharesOneLoad(t *testing.T) {
+	var l lazy[int]
+	var loads atomic.Int32
+	release := make(chan struct{})
+	load := func(context.Context) (int, error) {
+		loads.Add(1)
+		<-release
+		return 7, nil
+	}
+	var wg sync.WaitGroup
+	results := make([]int, 10)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], _ = l.get(context.Background(), load)
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	for _, r := range results {
+		if r != 7 {
+			t.Fatalf("results %v", results)
+		}
+	}
+	if n := loads.Load(); n != 1 {
+		t.Errorf("%d loads for 10 concurrent callers, want 1", n)
+	}
+
+	var abandoned lazy[int]
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := abandoned.get(ctx, func(ctx context.Context) (int, error) { return 0, ctx.Err() }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled load: %v", err)
+	}
+	v, err := abandoned.get(context.Background(), func(context.Context) (int, error) { return 3, nil })
+	if v != 3 || err != nil {
+		t.Errorf("after a cancelled load: %d, %v; want the value loaded again", v, err)
+	}
+}
+
+// TestLookupsCostOneCallEach looks up the same rooms and users many times
+// in one run: each distinct one costs its calls once.
+func TestLookupsCostOneCallEach(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	c := fakeClient(t, srv, srv.Owner(), false)
+	d := c.NewDirectory(nil, nil)
+	ctx := context.Background()
+	for range 20 {
+		d.Room(ctx, "general") // a membership: no rooms.info
+		d.Room(ctx, "random")  // not a member: rooms.info by name
+		d.Room(ctx, "nope")    // by name, then by _id
+		d.User(ctx, "rocket.cat", false)
+		d.User(ctx, "nobody", true) // by username, then by _id
+	}
+	for ep, want := range map[string]int{
+		rocketchattest.EndpointSubscriptionsGet: 1,
+		rocketchattest.EndpointRoomsInfo:        3,
+		rocketchattest.EndpointUsersInfo:        3,
+	} {
+		if got := srv.Requests(ep); got != want {
+			t.Errorf("%s: %d calls, want %d", ep, got, want)
+		}
+	}
+	if r := d.Room(ctx, "random"); r.Exists != Yes || r.Member != No || r.Type != "c" {
+		t.Errorf("#random: %+v", r)
+	}
+	if r := d.Room(ctx, "secret"); r.Exists != Yes || !r.Hidden || r.Member != No {
+		t.Errorf("#secret: %+v", r)
+	}
+	if r := d.Room(ctx, "nope"); r.Exists != No {
+		t.Errorf("#nope: %+v", r)
+	}
+}
