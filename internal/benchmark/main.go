@@ -45,6 +45,9 @@ type options struct {
 	rateN      int
 	rateCalls  int
 	rateWindow time.Duration
+	// checksBaseline is the commit before plan-time checks, measured next
+	// to the current code for the cost the checks add.
+	checksBaseline string
 }
 
 func parseOptions() (options, error) {
@@ -55,6 +58,7 @@ func parseOptions() (options, error) {
 	flag.BoolVar(&o.write, "write", false, "write the table into templates/guides/performance.md.tmpl")
 	flag.IntVar(&o.rateN, "rate-n", 50, "integrations to create under the rate limit")
 	rate := flag.String("rate-limit", "10/2s", "rate limit for the rate-limited case, CALLS/WINDOW")
+	flag.StringVar(&o.checksBaseline, "checks-baseline", "903492d", "commit of the provider without plan-time checks, to measure what they cost; empty to skip")
 	flag.Parse()
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -133,7 +137,15 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("rate-limited case: %w", err)
 	}
-	table := render(figures, rated, machine(tf))
+	var checks *checksFigure
+	if o.checksBaseline != "" {
+		c, err := b.checks(ctx, root, o.checksBaseline, 200, 10, o.repeat)
+		if err != nil {
+			return fmt.Errorf("plan-time checks: %w", err)
+		}
+		checks = &c
+	}
+	table := render(figures, rated, checks, machine(tf))
 	fmt.Print(table)
 	if o.write {
 		return writeGuide(filepath.Join(root, "templates", "guides", "performance.md.tmpl"), table)
@@ -401,7 +413,117 @@ func (b *bench) rateLimited(ctx context.Context, n, calls int, window time.Durat
 	}, nil
 }
 
-func render(figures []figure, rated rateFigure, machine string) string {
+// checksFigure is what the plan-time checks cost: the plan of n new
+// integrations spread over rooms, with the checks and without them.
+type checksFigure struct {
+	n, rooms           int
+	baselineRef        string
+	with, without      time.Duration
+	withCalls, noCalls map[string]int
+	limitedTook        time.Duration
+	limitedCalls       map[string]int
+	limitedRefused     int
+}
+
+// spread configures n incoming integrations over rooms room-1 … room-k.
+func spread(n, rooms int) string {
+	return fmt.Sprintf(`
+provider "rocketchat" {}
+
+resource "rocketchat_incoming_integration" "in" {
+  count    = %d
+  name     = "incoming ${count.index}"
+  username = "rocket.cat"
+  channels = ["#room-${count.index %% %d + 1}"]
+}
+`, n, rooms)
+}
+
+// checks measures the plan of n new integrations over rooms with the
+// current provider and with the one built from baselineRef, which has no
+// plan-time checks, then with the current one as a non-admin user under
+// Rocket.Chat's default rate limit.
+func (b *bench) checks(ctx context.Context, root, baselineRef string, n, rooms, repeat int) (checksFigure, error) {
+	fmt.Fprintf(os.Stderr, "plan-time checks: plans of %d new integrations over %d rooms, with and without the checks (%s) …\n", n, rooms, baselineRef)
+	baseDir := filepath.Join(b.tmp, "baseline-provider")
+	if err := buildAt(ctx, root, baselineRef, baseDir); err != nil {
+		return checksFigure{}, err
+	}
+	out := checksFigure{n: n, rooms: rooms, baselineRef: baselineRef}
+	roomsFlag := []string{"-rooms", strconv.Itoa(rooms)}
+	plan := func(providerDir string, args ...string) (time.Duration, map[string]int, int, error) {
+		srv, err := b.startServer(ctx, append(roomsFlag, args...)...)
+		if err != nil {
+			return 0, nil, 0, err
+		}
+		defer srv.stop()
+		ws, err := clitest.NewWorkspace(b.tmp, b.tf, providerDir, spread(n, rooms))
+		if err != nil {
+			return 0, nil, 0, err
+		}
+		defer os.RemoveAll(ws.Dir)
+		before, beforeLimited, err := srv.counters()
+		if err != nil {
+			return 0, nil, 0, err
+		}
+		r := ws.Run(ctx, srv.env, planArgs...)
+		if r.ExitCode != 2 { // changes to make
+			return 0, nil, 0, fmt.Errorf("plan: exit %d\n%s", r.ExitCode, tail(r.Output(), 40))
+		}
+		after, afterLimited, err := srv.counters()
+		if err != nil {
+			return 0, nil, 0, err
+		}
+		calls, refused := map[string]int{}, 0
+		for k, v := range after {
+			if d := v - before[k]; d > 0 {
+				calls[k] = d
+			}
+		}
+		for k, v := range afterLimited {
+			refused += v - beforeLimited[k]
+		}
+		return r.Duration, calls, refused, nil
+	}
+	var with, without []time.Duration
+	for range repeat {
+		d, calls, _, err := plan(b.providerDir)
+		if err != nil {
+			return out, err
+		}
+		with, out.withCalls = append(with, d), calls
+		if d, calls, _, err = plan(baseDir); err != nil {
+			return out, err
+		}
+		without, out.noCalls = append(without, d), calls
+	}
+	slices.Sort(with)
+	slices.Sort(without)
+	out.with, out.without = with[len(with)/2], without[len(without)/2]
+	var err error
+	out.limitedTook, out.limitedCalls, out.limitedRefused, err = plan(b.providerDir, "-user", "owner", "-rate-limit", "10/60s")
+	return out, err
+}
+
+// buildAt builds the provider as it was at a commit into dir.
+func buildAt(ctx context.Context, root, ref, dir string) error {
+	src := filepath.Join(dir, "src")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		return err
+	}
+	archive := exec.CommandContext(ctx, "sh", "-c", `git -C "$1" archive "$2" | tar -x -C "$3"`, "sh", root, ref, src)
+	if out, err := archive.CombinedOutput(); err != nil {
+		return fmt.Errorf("extracting %s: %v\n%s", ref, err, out)
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "terraform-provider-rocketchat"), ".")
+	build.Dir = src
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("building %s: %v\n%s", ref, err, out)
+	}
+	return nil
+}
+
+func render(figures []figure, rated rateFigure, checks *checksFigure, machine string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured on %s.\n\n", machine)
 	b.WriteString("| N | Operation | Provider | `terraform_data` | Ratio | Provider process CPU | API calls |\n|---:|---|---:|---:|---:|---:|---|\n")
@@ -430,6 +552,14 @@ func render(figures []figure, rated rateFigure, machine string) string {
 		rated.n, rated.calls, rated.window, seconds(rated.apply), rated.n, seconds(rated.baseline), seconds(own),
 		seconds(rated.floor), rated.n, rated.calls, float64(own)/float64(rated.floor), float64(rated.apply)/float64(rated.floor),
 		rated.createCall, rated.limited)
+	if checks != nil {
+		fmt.Fprintf(&b, "\nPlan-time checks: a plan of %d new integrations over %d rooms takes %s with the checks and %s "+
+			"without them (the provider at %s): %+.2f s, %.2f×. Calls with the checks: %s; without: %s. As a non-admin "+
+			"user under Rocket.Chat's default limit of 10 calls per 60 s: %s, calls %s, %d refused with 429.\n",
+			checks.n, checks.rooms, seconds(checks.with), seconds(checks.without), checks.baselineRef,
+			(checks.with - checks.without).Seconds(), float64(checks.with)/float64(checks.without),
+			callList(checks.withCalls), callList(checks.noCalls), seconds(checks.limitedTook), callList(checks.limitedCalls), checks.limitedRefused)
+	}
 	return b.String()
 }
 

@@ -14,6 +14,9 @@
 // the server at, which webhook URLs are built on. It defaults to the
 // server's own URL.
 //
+// -rooms N adds the public channels room-1 … room-N, whose members are the
+// administrator and the owner, e.g. to measure checks over many rooms.
+//
 // -user owner (or regular) prints the credentials of the seeded user with
 // only the manage-own-* permissions (or with none) instead, e.g. to try the
 // rate limiter, which the administrator bypasses. On SIGUSR1 the program
@@ -47,6 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	rateLimit := fs.String("rate-limit", "", "rate limit non-admin users to CALLS per WINDOW per endpoint, e.g. 10/60s (Rocket.Chat's default); off when empty")
 	version := fs.String("version", "8.8.1", "Rocket.Chat version to report")
 	who := fs.String("user", "admin", "whose credentials the export lines give: admin, owner (manage-own permissions only) or regular (no integration permission)")
+	rooms := fs.Int("rooms", 0, "add this many public channels, room-1 … room-N, with the administrator and the owner as members")
 	siteURL := fs.String("site-url", "", "Rocket.Chat's Site_Url setting, the root of the webhook URLs its UI shows (default: the server's own URL)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -73,6 +77,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer srv.Close()
+	for i := 1; i <= *rooms; i++ {
+		srv.AddRoom(fmt.Sprintf("room-%d", i), false, rocketchattest.OwnerUsername)
+	}
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)

@@ -196,6 +196,23 @@ func TestServerProgram(t *testing.T) {
 		}
 	})
 
+	t.Run("-rooms adds public channels", func(t *testing.T) {
+		env, _, _ := startProgram(t, bin, "-listen", "127.0.0.1:0", "-rooms", "3", "-user", "owner")
+		for room, want := range map[string]int{"room-3": 200, "room-4": 400} {
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, env["ROCKETCHAT_URL"]+"/api/v1/rooms.info?roomName="+room, nil)
+			req.Header.Set("X-User-Id", env["ROCKETCHAT_USER_ID"])
+			req.Header.Set("X-Auth-Token", env["ROCKETCHAT_AUTH_TOKEN"])
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != want {
+				t.Errorf("rooms.info %s: %d, want %d", room, res.StatusCode, want)
+			}
+		}
+	})
+
 	refused := []struct {
 		name   string
 		args   []string
