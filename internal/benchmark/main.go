@@ -311,15 +311,8 @@ func (b *bench) cycle(ctx context.Context, config string, srv *server) (map[stri
 			if err != nil {
 				return nil, err
 			}
-			res.calls = map[string]int{}
-			for k, v := range after {
-				if d := v - before[k]; d > 0 {
-					res.calls[k] = d
-				}
-			}
-			for k, v := range afterLimited {
-				res.limited += v - beforeLimited[k]
-			}
+			res.calls = since(before, after)
+			res.limited = total(since(beforeLimited, afterLimited))
 		}
 		out[step.name] = res
 	}
@@ -355,6 +348,25 @@ func (b *bench) measure(ctx context.Context, n, repeat int) ([]figure, error) {
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// since is what counters grew by between two readings.
+func since(before, after map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range after {
+		if d := v - before[k]; d > 0 {
+			out[k] = d
+		}
+	}
+	return out
+}
+
+func total(counts map[string]int) int {
+	n := 0
+	for _, v := range counts {
+		n += v
+	}
+	return n
 }
 
 func median(runs []map[string]opResult, op string) time.Duration {
@@ -474,16 +486,7 @@ func (b *bench) checks(ctx context.Context, root, baselineRef string, n, rooms, 
 		if err != nil {
 			return 0, nil, 0, err
 		}
-		calls, refused := map[string]int{}, 0
-		for k, v := range after {
-			if d := v - before[k]; d > 0 {
-				calls[k] = d
-			}
-		}
-		for k, v := range afterLimited {
-			refused += v - beforeLimited[k]
-		}
-		return r.Duration, calls, refused, nil
+		return r.Duration, since(before, after), total(since(beforeLimited, afterLimited)), nil
 	}
 	var with, without []time.Duration
 	for range repeat {

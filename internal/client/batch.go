@@ -53,19 +53,32 @@ func (b *BatchReader) Get(ctx context.Context, id string) (*Integration, error) 
 			b.mu.Unlock()
 			return b.get(ctx, id)
 		}
-		if b.fetching != nil {
-			wait := b.fetching
-			b.mu.Unlock()
-			select {
-			case <-wait:
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-			b.mu.Lock()
-			continue
+		if err := b.nextPage(ctx); err != nil {
+			return nil, err
 		}
-		b.fetchPage(ctx) // releases and retakes the lock
 	}
+}
+
+// nextPage waits for the page being fetched, or fetches the next one, with
+// b.mu held on entry and, unless it returns an error, on return.
+func (b *BatchReader) nextPage(ctx context.Context) error {
+	if b.fetching != nil {
+		wait := b.fetching
+		b.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		b.mu.Lock()
+		return nil
+	}
+	b.fetchPage(ctx) // releases and retakes the lock
+	if err := ctx.Err(); err != nil {
+		b.mu.Unlock()
+		return err
+	}
+	return nil
 }
 
 // fetchPage reads the next page with b.mu held on entry and on return.
@@ -141,21 +154,8 @@ func (b *BatchReader) All(ctx context.Context) ([]Integration, error) {
 			b.mu.Unlock()
 			return nil, errListingFailed
 		}
-		if b.fetching != nil {
-			wait := b.fetching
-			b.mu.Unlock()
-			select {
-			case <-wait:
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-			b.mu.Lock()
-			continue
-		}
-		b.fetchPage(ctx) // releases and retakes the lock
-		if ctx.Err() != nil {
-			b.mu.Unlock()
-			return nil, ctx.Err()
+		if err := b.nextPage(ctx); err != nil {
+			return nil, err
 		}
 	}
 	out := make([]Integration, 0, len(b.docs))

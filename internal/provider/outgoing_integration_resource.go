@@ -21,24 +21,18 @@ import (
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
 )
 
-// outgoingEvent describes what an outgoing event uses (Rocket.Chat's outgoingEvents.ts).
-type outgoingEvent struct {
-	channels, triggerWords, targetRoom bool
-	description                        string
-}
-
-// outgoingEvents are the events of Rocket.Chat 8.8 plus messageEdited and
-// messageDeleted, which only some Rocket.Chat versions accept.
-var outgoingEvents = map[string]outgoingEvent{
-	"sendMessage":    {channels: true, triggerWords: true, description: "a message is sent"},
-	"fileUploaded":   {channels: true, description: "a file is uploaded"},
-	"roomArchived":   {description: "a room is archived"},
-	"roomCreated":    {description: "a channel or private group is created"},
-	"roomJoined":     {channels: true, description: "a user joins a room"},
-	"roomLeft":       {channels: true, description: "a user leaves a room"},
-	"userCreated":    {targetRoom: true, description: "a user is created"},
-	"messageEdited":  {channels: true, description: "a message is edited (only Rocket.Chat versions that offer it)"},
-	"messageDeleted": {channels: true, description: "a message is deleted (only Rocket.Chat versions that offer it)"},
+// eventDescriptions say when each outgoing event fires; what each uses is
+// client.OutgoingEvents.
+var eventDescriptions = map[string]string{
+	"sendMessage":    "a message is sent",
+	"fileUploaded":   "a file is uploaded",
+	"roomArchived":   "a room is archived",
+	"roomCreated":    "a channel or private group is created",
+	"roomJoined":     "a user joins a room",
+	"roomLeft":       "a user leaves a room",
+	"userCreated":    "a user is created",
+	"messageEdited":  "a message is edited (only Rocket.Chat versions that offer it)",
+	"messageDeleted": "a message is deleted (only Rocket.Chat versions that offer it)",
 }
 
 // eventNames lists the events in the order Rocket.Chat's UI shows them.
@@ -81,14 +75,14 @@ type outgoingIntegrationModel struct {
 func eventList() string {
 	var b strings.Builder
 	for _, name := range eventNames {
-		ev := outgoingEvents[name]
-		fmt.Fprintf(&b, "\n  - `%s`: %s", name, ev.description)
+		ev := client.OutgoingEvents[name]
+		fmt.Fprintf(&b, "\n  - `%s`: %s", name, eventDescriptions[name])
 		switch {
-		case ev.triggerWords:
+		case ev.TriggerWords:
 			b.WriteString("; uses `channels` and `trigger_words`")
-		case ev.channels:
+		case ev.Channels:
 			b.WriteString("; uses `channels`")
-		case ev.targetRoom:
+		case ev.TargetRoom:
 			b.WriteString("; needs `target_room`; no `channels`")
 		default:
 			b.WriteString("; no `channels`")
@@ -211,23 +205,23 @@ func (m *outgoingIntegrationModel) validate(context.Context) diag.Diagnostics {
 		return diags
 	}
 	name := m.Event.ValueString()
-	ev, ok := outgoingEvents[name]
+	ev, ok := client.OutgoingEvents[name]
 	if !ok {
 		return diags // the attribute's own validator reports it
 	}
 	switch {
-	case ev.channels && m.Channels.IsNull():
+	case ev.Channels && m.Channels.IsNull():
 		diags.AddAttributeError(path.Root("channels"), "Missing channels",
 			fmt.Sprintf("The event %s needs channels: list the rooms (#name) or users (@username) to watch, or use all_public_channels.", name))
-	case !ev.channels && !m.Channels.IsNull() && !m.Channels.IsUnknown():
+	case !ev.Channels && !m.Channels.IsNull() && !m.Channels.IsUnknown():
 		diags.AddAttributeError(path.Root("channels"), "channels has no effect for this event",
 			fmt.Sprintf("Rocket.Chat ignores channels for the event %s and stores none. Remove channels.", name))
 	}
-	if !ev.triggerWords && !m.TriggerWords.IsNull() && !m.TriggerWords.IsUnknown() {
+	if !ev.TriggerWords && !m.TriggerWords.IsNull() && !m.TriggerWords.IsUnknown() {
 		diags.AddAttributeError(path.Root("trigger_words"), "trigger_words has no effect for this event",
 			fmt.Sprintf("Only the event sendMessage uses trigger words; Rocket.Chat drops them for %s. Remove trigger_words.", name))
 	}
-	if ev.targetRoom && m.TargetRoom.IsNull() {
+	if ev.TargetRoom && m.TargetRoom.IsNull() {
 		diags.AddAttributeError(path.Root("target_room"), "Missing target_room",
 			fmt.Sprintf("The event %s needs target_room: the room the integration posts to.", name))
 	}
@@ -338,13 +332,13 @@ func (m *outgoingIntegrationModel) read(ctx context.Context, doc *client.Integra
 // read copies a stored document into the fields, the token included.
 func (m *outgoingIntegrationFields) read(_ context.Context, doc *client.Integration, _ *client.Directory) diag.Diagnostics {
 	diags := m.readCommon(doc)
-	ev := outgoingEvents[doc.Event]
+	ev := client.OutgoingEvents[doc.Event]
 	m.Event = types.StringValue(doc.Event)
 	m.URLs = stringList(doc.URLs)
 	// Rocket.Chat leaves an old trigger word list in place when the event
 	// changes to one that has none; it no longer applies.
 	m.TriggerWords = types.ListNull(types.StringType)
-	if ev.triggerWords {
+	if ev.TriggerWords {
 		m.TriggerWords = stringList(doc.TriggerWords)
 	}
 	m.TriggerWordAnywhere = types.BoolValue(doc.TriggerWordAnywhere != nil && *doc.TriggerWordAnywhere)

@@ -140,7 +140,7 @@ func postAsUsername() validator.String {
 }
 
 // The targets an outgoing integration may use besides #room and @user.
-var scopedTargets = []string{"all_public_channels", "all_private_groups", "all_direct_messages"}
+var scopedTargets = []string{client.AllPublicChannels, client.AllPrivateGroups, client.AllDirectMessages}
 
 // channelTarget accepts one entry of channels: "#room" or "@user", and for
 // outgoing integrations also the scoped all_* targets (lower case: Rocket.Chat
