@@ -58,7 +58,9 @@ type rateWindow struct {
 	remaining int       // calls left in the window, as last reported
 	reset     time.Time // end of the window, local clock
 	inflight  int       // calls sent and not answered yet
-	probing   bool      // a call is out to learn the window
+	// probe is closed when the call out to learn the window has its answer;
+	// nil while no such call is out.
+	probe chan struct{}
 }
 
 func newRateLimits() *rateLimits { return &rateLimits{byKey: map[string]*rateWindow{}} }
@@ -86,10 +88,6 @@ func (r *rateLimits) hold(key string, until time.Time, limit string) {
 	w.remaining = 0
 }
 
-// probeStep is how often a call waiting for the answer that reveals the
-// window looks again.
-const probeStep = 20 * time.Millisecond
-
 // acquire waits until a call to the endpoint can be sent without being
 // refused, and counts it in flight; the returned release must be called with
 // the answer's headers (nil when there was no answer). It fails at once when
@@ -108,10 +106,19 @@ func (c *Client) acquire(ctx context.Context, method, endpoint string, deadline 
 		case w.learned && w.limited && !now.Before(w.reset):
 			w.learned = false // the server starts a new window with the next call
 			wait = 0
-		case !w.learned && w.probing:
-			wait = probeStep
+		case !w.learned && w.probe != nil:
+			// Wait for the answer itself, not for a time: it comes when the
+			// call out ends, which its own timeout bounds.
+			probe := w.probe
+			c.limits.mu.Unlock()
+			select {
+			case <-probe:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			continue
 		case !w.learned:
-			w.probing = true
+			w.probe = make(chan struct{})
 			w.inflight++
 			c.limits.mu.Unlock()
 			return c.releaser(key, true), nil
@@ -154,7 +161,8 @@ func (c *Client) releaser(key string, probe bool) func(http.Header) {
 		w := c.limits.window(key)
 		w.inflight--
 		if probe {
-			w.probing = false
+			close(w.probe)
+			w.probe = nil
 		}
 		if h == nil {
 			return // no answer: nothing learned
