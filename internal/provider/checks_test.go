@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -263,34 +264,37 @@ resource "rocketchat_outgoing_integration" "server_wide" {
 	}
 }
 
-// TestAccPlanChecks_destroy fails the plan of a delete that Rocket.Chat
-// would refuse: someone else's integration with only manage-own-*.
-func TestAccPlanChecks_destroy(t *testing.T) {
-	env := newAccEnv(t)
-	srv := env.fake(t)
-	resources := incomingIn(`"theirs"`, `"rocket.cat"`, `["#general"]`) + outgoingIn(`"theirs"`, `"rocket.cat"`, `["#general"]`)
-	owner := env.providerAs(srv.Owner())
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             env.checkDestroyed(incomingType, outgoingType),
-		Steps: []resource.TestStep{
-			{Config: env.config(resources)},
-			{
-				Config: owner,
-				ExpectError: allOf(
-					expectError("The provider's user integration.owner may not delete this incoming integration",
-						"so Rocket.Chat lets it delete only the incoming integrations it created, and admin created this one."),
-					expectError("The provider's user integration.owner may not delete this outgoing integration"),
-				),
-			},
-			{
-				Config:           env.config(resources),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
-		},
-	})
+// TestCLI_planChecksDestroy fails the plan of a delete that Rocket.Chat
+// would refuse: someone else's integration with only manage-own-*. Reading it
+// is refused just the same, so the check shows where the plan does not
+// refresh; the test drives the terraform binary for -refresh=false.
+func TestCLI_planChecksDestroy(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	ws := cliWorkspace(t, incomingIn(`"theirs"`, `"rocket.cat"`, `["#general"]`)+outgoingIn(`"theirs"`, `"rocket.cat"`, `["#general"]`))
+	ctx := context.Background()
+	if r := ws.Run(ctx, serverEnv(srv.URL(), srv.Admin()), "apply", "-auto-approve", "-no-color", "-input=false"); r.ExitCode != 0 {
+		t.Fatalf("apply: %s", r.Output())
+	}
+	r := ws.Run(ctx, serverEnv(srv.URL(), srv.Owner()), "plan", "-destroy", "-refresh=false", "-no-color", "-input=false")
+	out := strings.Join(strings.Fields(r.Output()), " ")
+	if r.ExitCode == 0 {
+		t.Fatalf("the destroy plan passed:\n%s", out)
+	}
+	for _, want := range []string{
+		"Error: The provider's user integration.owner may not delete this incoming integration",
+		"so Rocket.Chat lets it delete only the incoming integrations it created, and admin created this one.",
+		"Error: The provider's user integration.owner may not delete this outgoing integration",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
+	if r := ws.Run(ctx, serverEnv(srv.URL(), srv.Admin()), "destroy", "-auto-approve", "-no-color", "-input=false"); r.ExitCode != 0 {
+		t.Fatalf("destroy as the administrator: %s", r.Output())
+	}
 	if n := srv.Requests(rocketchattest.EndpointRemove); n != 2 {
-		t.Errorf("%d remove requests, want only the final destroy's 2", n)
+		t.Errorf("%d remove requests, want only the administrator's 2", n)
 	}
 }
 
