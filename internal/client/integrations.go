@@ -590,6 +590,11 @@ func (c *Client) ListIntegrations(ctx context.Context, opts ListOptions) (*Integ
 	// rejects any other parameter.
 	q := url.Values{}
 	q.Set("offset", strconv.Itoa(opts.Offset))
+	// A unique sort key keeps pages apart: Rocket.Chat's default sort names
+	// a field integrations lack, and MongoDB returns documents that tie in
+	// any order, so offset paging would repeat some and skip others. Any
+	// logged-in user may sort (parseJsonQuery).
+	q.Set("sort", `{"_id":1}`)
 	if opts.Count > 0 {
 		// count=0 would mean "no limit" to the server.
 		q.Set("count", strconv.Itoa(opts.Count))

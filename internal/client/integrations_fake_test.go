@@ -365,3 +365,83 @@ func TestFakePacingAvoids429(t *testing.T) {
 	}
 	t.Logf("%d creates under %d per %v: %v (floor %v)", n, limit, window, took, floor)
 }
+
+// TestListsSeeEachIntegrationOnce reads 250 integrations from a server that
+// returns ties in a new order on every request, as MongoDB may: every
+// consumer of the list sees each integration exactly once.
+func TestListsSeeEachIntegrationOnce(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	c := fakeClient(t, srv, srv.Admin(), false)
+	ctx := context.Background()
+	const n = 250
+	ids := map[string]bool{}
+	for i := range n {
+		doc, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+			Name: "same name", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}, Alias: ptr(fmt.Sprint(i)),
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[doc.ID] = true
+	}
+	once := func(what string, list []Integration) {
+		t.Helper()
+		seen := map[string]int{}
+		for _, in := range list {
+			seen[in.ID]++
+		}
+		for id := range ids {
+			if seen[id] != 1 {
+				t.Errorf("%s: integration %s seen %d times", what, id, seen[id])
+			}
+		}
+		if len(list) != n {
+			t.Errorf("%s: %d integrations, want %d", what, len(list), n)
+		}
+	}
+
+	all, err := c.ListAllIntegrations(ctx, ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	once("ListAllIntegrations", all)
+	named, err := c.ListAllIntegrations(ctx, ListOptions{Name: "same", Type: IncomingType})
+	if err != nil {
+		t.Fatal(err)
+	}
+	once("ListAllIntegrations by name", named)
+
+	gets, lists := srv.Requests(rocketchattest.EndpointGet), srv.Requests(rocketchattest.EndpointList)
+	reader := c.NewBatchReader()
+	var read []Integration
+	for id := range ids {
+		doc, err := reader.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read = append(read, *doc)
+	}
+	once("BatchReader", read)
+	// Pages are fetched while they can pay off; a read that comes before its
+	// page is worth it goes to get. Either way, each page is read once.
+	if got := srv.Requests(rocketchattest.EndpointList) - lists; got != 3 {
+		t.Errorf("BatchReader read %d list pages, want 3 for 250 integrations", got)
+	}
+	if got := srv.Requests(rocketchattest.EndpointGet) - gets; got > 3 {
+		t.Errorf("BatchReader read %d integrations with get, want at most one per page", got)
+	}
+	everything, err := reader.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	once("BatchReader.All", everything)
+
+	found, err := c.FindCreated(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+		Name: "same name", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
+	}}, time.Time{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	once("FindCreated", found)
+}

@@ -295,7 +295,7 @@ func TestListIntegrations(t *testing.T) {
 	if r.Method != "GET" || r.Path != "/api/v1/integrations.list" {
 		t.Errorf("request %s %s", r.Method, r.Path)
 	}
-	want := url.Values{"offset": {"10"}, "count": {"2"}, "name": {"gug gy&"}, "type": {"webhook-outgoing"}}
+	want := url.Values{"offset": {"10"}, "count": {"2"}, "name": {"gug gy&"}, "type": {"webhook-outgoing"}, "sort": {`{"_id":1}`}}
 	if q.Encode() != want.Encode() {
 		t.Errorf("query %s, want %s", q.Encode(), want.Encode())
 	}
@@ -309,7 +309,7 @@ func TestListIntegrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q := srv2.requests()[0].RawQuery; q != "offset=0" {
+	if q := srv2.requests()[0].RawQuery; q != "offset=0&sort=%7B%22_id%22%3A1%7D" {
 		t.Errorf("query %q: count=0 would mean no limit, and empty filters are not sent", q)
 	}
 	if page.Integrations == nil || page.Count != 0 {

@@ -45,9 +45,10 @@ func (c *Client) ServerTime(local time.Time) time.Time {
 // FindCreated lists the integrations that a create with req may have made
 // although its answer was lost (see IsOutcomeUnknown): integrations of the
 // same kind and name, created by the client's user at or after since (server
-// time), whose stored fields are what req asked for. An outgoing request's
+// time), whose stored fields are what req asked for, leaving out those that
+// taken says are accounted for already (nil: none). An outgoing request's
 // token, unique per integration, makes the match certain.
-func (c *Client) FindCreated(ctx context.Context, req IntegrationRequest, since time.Time) ([]Integration, error) {
+func (c *Client) FindCreated(ctx context.Context, req IntegrationRequest, since time.Time, taken func(id string) bool) ([]Integration, error) {
 	typ, err := requestType(req)
 	if err != nil {
 		return nil, err
@@ -61,6 +62,9 @@ func (c *Client) FindCreated(ctx context.Context, req IntegrationRequest, since 
 	var found []Integration
 	for _, in := range candidates {
 		if in.Name != common.Name || in.Type != typ || in.Username != common.Username || in.CreatedAt.Before(since) {
+			continue
+		}
+		if taken != nil && taken(in.ID) {
 			continue
 		}
 		if me != "" && (in.CreatedBy == nil || in.CreatedBy.ID != me) {
@@ -88,7 +92,7 @@ func matchesRequest(in *Integration, req IntegrationRequest) bool {
 		}
 		return len(in.Channels) == 0 || slices.Equal(in.Channels, nonBlank(r.Channels))
 	case *IncomingIntegrationRequest:
-		return slices.Equal(in.Channels, r.Channels)
+		return slices.Equal(in.Channels, nonBlank(r.Channels))
 	case OutgoingIntegrationRequest:
 		return matchesRequest(in, &r)
 	case IncomingIntegrationRequest:

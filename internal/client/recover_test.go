@@ -68,7 +68,7 @@ func TestFindCreated(t *testing.T) {
 	if !IsOutcomeUnknown(err) {
 		t.Fatalf("err = %v, want an unknown outcome", err)
 	}
-	found, err := admin.FindCreated(ctx, incoming("#general"), since)
+	found, err := admin.FindCreated(ctx, incoming("#general"), since, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestFindCreated(t *testing.T) {
 	if _, err := admin.CreateIntegration(ctx, outgoing); !IsOutcomeUnknown(err) {
 		t.Fatalf("err = %v, want an unknown outcome", err)
 	}
-	found, err = admin.FindCreated(ctx, outgoing, since)
+	found, err = admin.FindCreated(ctx, outgoing, since, nil)
 	if err != nil || len(found) != 1 || found[0].Token != token {
 		t.Fatalf("found %+v, err %v", found, err)
 	}
@@ -106,7 +106,7 @@ func TestFindCreated(t *testing.T) {
 	if _, err := admin.CreateIntegration(ctx, lost); !IsOutcomeUnknown(err) {
 		t.Fatalf("err = %v, want an unknown outcome", err)
 	}
-	if found, err := admin.FindCreated(ctx, lost, since); err != nil || len(found) != 0 {
+	if found, err := admin.FindCreated(ctx, lost, since, nil); err != nil || len(found) != 0 {
 		t.Fatalf("found %+v, err %v", found, err)
 	}
 }

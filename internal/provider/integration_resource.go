@@ -206,11 +206,16 @@ func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.Cre
 	ctx, done := r.operation(ctx, &plan, &config)
 	defer done()
 	start := time.Now()
+	r.data.creating.RLock()
 	doc, err := r.data.client.CreateIntegration(ctx, body)
+	if err == nil {
+		r.data.managedIDs.Store(doc.ID, true) // before another create's recovery can look
+	}
+	r.data.creating.RUnlock()
 	switch {
 	case client.IsOutcomeUnknown(err):
 		var diags diag.Diagnostics
-		doc, diags = recoverLostCreate(ctx, r.data.client, r.kind.typ, body, start, err)
+		doc, diags = recoverLostCreate(ctx, r.data, r.kind.typ, body, start, err)
 		resp.Diagnostics.Append(diags...)
 		if doc == nil {
 			return

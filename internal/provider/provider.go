@@ -68,13 +68,17 @@ type providerData struct {
 	// reported holds the problems shared by every resource of a kind that
 	// were reported in this run, so that each is reported once.
 	reported sync.Map
-	// managedIDs holds the integrations that resources of this run read or
-	// wrote: those in the state.
+	// managedIDs holds the integrations that resources of this run read,
+	// created or adopted: those in the state.
 	managedIDs sync.Map
-	server     *client.ServerInfo
-	caller     *client.User    // the provider's user
-	secrets    []string        // masked in every log line
-	stopped    context.Context // ends when Terraform stops the provider; nil when it cannot tell
+	// creating is held for reading by every create on its way to
+	// Rocket.Chat, and for writing while a create whose answer was lost looks
+	// for what it made: the look then sees every other create's result.
+	creating sync.RWMutex
+	server   *client.ServerInfo
+	caller   *client.User    // the provider's user
+	secrets  []string        // masked in every log line
+	stopped  context.Context // ends when Terraform stops the provider; nil when it cannot tell
 }
 
 func (p *rocketChatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

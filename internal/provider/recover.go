@@ -26,13 +26,19 @@ var lostCreateSecondLook = 2 * time.Second
 // nothing is orphaned and a new apply makes no duplicate. Not found: nothing
 // was created, and the user can apply again. Found several times: the provider
 // cannot tell which is its own and names them.
-func recoverLostCreate(ctx context.Context, c *client.Client, kind client.IntegrationType, body client.IntegrationRequest,
+//
+// It never adopts an integration that another resource of the run holds or
+// that another create of the run made or adopted: each look waits until no
+// other create is on its way, and the integration it adopts is recorded
+// before the next create may go (see providerData.creating).
+func recoverLostCreate(ctx context.Context, d *providerData, kind client.IntegrationType, body client.IntegrationRequest,
 	start time.Time, createErr error,
 ) (*client.Integration, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	c := d.client
 	since := c.ServerTime(start).Add(-lostCreateLookBack)
 	for look := 1; ; look++ {
-		found, err := c.FindCreated(ctx, body, since)
+		found, err := d.claimCreated(ctx, body, since)
 		if err != nil {
 			diags.Append(apiErrorDiagnostic("create", kind, createErr))
 			diags.AddError("Cannot tell whether the "+kindName(kind)+" was created",
@@ -71,6 +77,18 @@ func recoverLostCreate(ctx context.Context, c *client.Client, kind client.Integr
 			return nil, diags
 		}
 	}
+}
+
+// claimCreated looks for the integrations a lost create made, with no other
+// create of the run on its way, and records the one it finds as this run's.
+func (d *providerData) claimCreated(ctx context.Context, body client.IntegrationRequest, since time.Time) ([]client.Integration, error) {
+	d.creating.Lock()
+	defer d.creating.Unlock()
+	found, err := d.client.FindCreated(ctx, body, since, d.managed)
+	if err == nil && len(found) == 1 {
+		d.managedIDs.Store(found[0].ID, true)
+	}
+	return found, err
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

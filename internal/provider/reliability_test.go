@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
+	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
 )
 
 // TestAccDrift changes both kinds of integration in Rocket.Chat as a person
@@ -175,5 +176,105 @@ resource "rocketchat_incoming_integration" "many" {
 				PlanOnly: true,
 			},
 		},
+	})
+}
+
+// TestAccLostCreate_neverAdoptsAnother creates two identical incoming
+// integrations; the first create's connection drops before Rocket.Chat acts.
+// Its recovery finds the other create's integration, which matches in every
+// field, and must not adopt it: two state entries would manage one
+// integration. It reports that nothing was created, and the next apply
+// creates the missing one.
+func TestAccLostCreate_neverAdoptsAnother(t *testing.T) {
+	env := newAccEnv(t)
+	srv := env.fake(t)
+	config := env.config(`
+resource "rocketchat_incoming_integration" "twin" {
+  count    = 2
+  name     = "twins"
+  username = "rocket.cat"
+  channels = ["#general"]
+}
+`)
+	distinct := func(s *terraform.State) error {
+		seen := map[string]bool{}
+		for _, rs := range s.RootModule().Resources {
+			if seen[rs.Primary.ID] {
+				return fmt.Errorf("two state entries hold %s", rs.Primary.ID)
+			}
+			seen[rs.Primary.ID] = true
+		}
+		if held := len(srv.Integrations()); held != len(seen) {
+			return fmt.Errorf("Rocket.Chat holds %d integrations, the state %d", held, len(seen))
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkDestroyed(incomingType),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { srv.Fail(rocketchattest.EndpointCreate, 1, rocketchattest.Fault{Drop: true}) },
+				Config:      config,
+				ExpectError: expectError("Rocket.Chat did not create the incoming integration", "nothing was created"),
+			},
+			{
+				Config: config,
+				Check: resource.ComposeTestCheckFunc(distinct, func(*terraform.State) error {
+					if n := len(srv.Integrations()); n != 2 {
+						return fmt.Errorf("Rocket.Chat holds %d integrations, want 2", n)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// TestAccLostCreate_severalMatch loses the answer of a create after
+// Rocket.Chat acted, with two identical integrations made moments before by
+// the same user: the provider cannot tell which is its own, and says so.
+func TestAccLostCreate_severalMatch(t *testing.T) {
+	env := newAccEnv(t)
+	srv := env.fake(t)
+	var made []string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				for range 2 {
+					doc, err := env.api.CreateIntegration(context.Background(), incomingRequest("lookalike"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					made = append(made, doc.ID)
+				}
+				srv.Fail(rocketchattest.EndpointCreate, 1, rocketchattest.Fault{Status: 502, AfterHandling: true})
+			},
+			Config:      env.config(incomingIn(`"lookalike"`, `"rocket.cat"`, `["#general"]`)),
+			ExpectError: expectError("Several incoming integrations match a create whose answer was lost", "Rocket.Chat holds 3 integrations named \"lookalike\""),
+		}},
+	})
+	if n := len(srv.Integrations()); n != 3 {
+		t.Errorf("Rocket.Chat holds %d integrations, want the 2 made before and the one the create made", n)
+	}
+}
+
+// TestAccLostCreate_lookupFails loses a create's answer and then cannot list
+// the integrations: the provider says it cannot tell, and how to find out.
+func TestAccLostCreate_lookupFails(t *testing.T) {
+	env := newAccEnv(t)
+	srv := env.fake(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				srv.Fail(rocketchattest.EndpointCreate, 1, rocketchattest.Fault{Drop: true, AfterHandling: true})
+				srv.Fail(rocketchattest.EndpointList, 20, rocketchattest.Fault{Status: 500, Body: `{"success":false,"error":"Internal server error"}`})
+			},
+			Config: env.config(incomingIn(`"unknown fate"`, `"rocket.cat"`, `["#general"]`)),
+			ExpectError: expectError("Cannot tell whether the incoming integration was created", "Looking for it failed too",
+				`Look under Administration → Integrations for one named "unknown fate"`),
+		}},
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	mathrand "math/rand/v2"
 	"regexp"
 	"slices"
 	"sort"
@@ -470,7 +471,13 @@ type sortKey struct {
 	dir   int
 }
 
-func sortDocs(docs []map[string]any, keys []sortKey) {
+// sortDocs sorts documents as MongoDB does: documents that tie on every
+// key come in no particular order, which this server makes a new random
+// order on every request unless WithStableTies says otherwise (SPEC.md §L10).
+func (s *Server) sortDocs(docs []map[string]any, keys []sortKey) {
+	if !s.cfg.stableTies {
+		mathrand.Shuffle(len(docs), func(i, j int) { docs[i], docs[j] = docs[j], docs[i] })
+	}
 	if len(keys) == 0 {
 		return
 	}
@@ -558,18 +565,24 @@ func (s *Server) visibleTo(caller *user, doc map[string]any) bool {
 
 // listIntegrations is GET /api/v1/integrations.list (spec §3.3). The
 // deprecated `query` parameter is accepted and ignored. The default sort
-// {ts: -1} names a field integrations lack, so the order is insertion order.
+// {ts: -1} names a field integrations lack, so every integration ties on it
+// and MongoDB may return them in any order: paging with offset and count then
+// repeats some and skips others, unless the client sorts on a unique key.
 func (s *Server) listIntegrations(c *call) (map[string]any, *apiFailure) {
 	offset, count := pagination(c.query)
 	keys, fail := parseSort(c.query)
 	if fail != nil {
 		return nil, fail
 	}
+	if keys == nil {
+		keys = []sortKey{{field: "ts", dir: -1}}
+	}
 	var nameRe *regexp.Regexp
 	if name, _ := c.query["name"].(string); name != "" {
 		nameRe = regexp.MustCompile("(?i)" + regexp.QuoteMeta(name))
 	}
-	typ, hasType := c.query["type"].(string)
+	typ, _ := c.query["type"].(string)
+	hasType := typ != "" // type= (empty) is ignored, as Rocket.Chat ignores a falsy filter
 	var matches []map[string]any
 	for _, id := range s.st.order {
 		doc := s.st.integrations[id]
@@ -587,7 +600,7 @@ func (s *Server) listIntegrations(c *call) (map[string]any, *apiFailure) {
 		}
 		matches = append(matches, doc)
 	}
-	sortDocs(matches, keys)
+	s.sortDocs(matches, keys)
 	total := len(matches)
 	page := []any{}
 	for i := offset; i < total && (count == 0 || len(page) < count); i++ {
@@ -850,7 +863,7 @@ func (s *Server) integrationHistory(c *call) (map[string]any, *apiFailure) {
 		}
 		matches = append(matches, h)
 	}
-	sortDocs(matches, keys)
+	s.sortDocs(matches, keys)
 	page := []any{}
 	for i := offset; i < len(matches) && (count == 0 || len(page) < count); i++ {
 		page = append(page, deepCopy(matches[i]))

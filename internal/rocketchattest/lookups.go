@@ -205,7 +205,7 @@ func (s *Server) settingsPublic(c *call) (map[string]any, *apiFailure) {
 	if keys == nil {
 		keys = []sortKey{{field: "_id", dir: 1}}
 	}
-	sortDocs(matches, keys)
+	s.sortDocs(matches, keys)
 	page := []any{}
 	for i := offset; i < len(matches) && (count == 0 || len(page) < count); i++ {
 		page = append(page, matches[i])

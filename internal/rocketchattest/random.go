@@ -50,21 +50,28 @@ func hashLoginToken(token string) string {
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
 
-var objectIDCounter atomic.Uint32
+var (
+	objectIDCounter atomic.Uint32
+	// objectIDProcess is the random value a MongoDB driver draws once per
+	// process, so that the _ids one process makes sort in the order it made
+	// them.
+	objectIDProcess [5]byte
+)
 
 func init() {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	objectIDCounter.Store(binary.BigEndian.Uint32(b[:]))
+	_, _ = rand.Read(objectIDProcess[:])
 }
 
 // objectID is new ObjectId().toHexString(): 24 lowercase hex characters made
-// of a 4-byte timestamp, 5 random bytes and a 3-byte counter. New integration
-// documents get such an _id.
+// of a 4-byte timestamp, 5 bytes random per process and a 3-byte counter. New
+// integration documents get such an _id.
 func objectID(now time.Time) string {
 	var b [12]byte
 	binary.BigEndian.PutUint32(b[0:4], uint32(now.Unix()))
-	_, _ = rand.Read(b[4:9])
+	copy(b[4:9], objectIDProcess[:])
 	c := objectIDCounter.Add(1)
 	b[9], b[10], b[11] = byte(c>>16), byte(c>>8), byte(c)
 	return hex.EncodeToString(b[:])

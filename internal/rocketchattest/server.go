@@ -30,6 +30,7 @@ type config struct {
 	messageEvents bool
 	typedErrors   bool
 	siteURL       string
+	stableTies    bool
 	now           func() time.Time
 }
 
@@ -68,6 +69,12 @@ func WithTypedRouteErrors() Option { return func(c *config) { c.typedErrors = tr
 // server's own URL). It may differ from the address a client uses, as
 // behind a proxy or on an internal network.
 func WithSiteURL(u string) Option { return func(c *config) { c.siteURL = u } }
+
+// WithStableTies makes lists return documents that tie on the sort key in
+// the order they were stored, which MongoDB, and so Rocket.Chat, does not
+// promise. By default every request gets a new random order of ties, so that
+// no client passes by luck.
+func WithStableTies() Option { return func(c *config) { c.stableTies = true } }
 
 // WithClock replaces the server's clock (dates in documents, rate limit windows).
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }

@@ -1211,13 +1211,31 @@ func fourIntegrations(e *env) {
 	e.create("ownerOut", "owner", outgoingBody(map[string]any{"name": "owner out"}))
 }
 
+// namesAre checks the names a list returned, in any order: documents that
+// tie on the sort key come in no particular order (SPEC.md §L10).
 func namesAre(want ...string) func(e *env, r *resp) {
+	return func(e *env, r *resp) {
+		got := names(r.body["integrations"])
+		slices.Sort(got)
+		want = slices.Sorted(slices.Values(want))
+		if !slices.Equal(got, want) {
+			e.t.Errorf("names %q, want %q in any order", got, want)
+		}
+	}
+}
+
+// namesInOrder checks the names a list returned, in order.
+func namesInOrder(want ...string) func(e *env, r *resp) {
 	return func(e *env, r *resp) {
 		if got := names(r.body["integrations"]); !slices.Equal(got, want) {
 			e.t.Errorf("names %q, want %q", got, want)
 		}
 	}
 }
+
+// byID sorts a list on the unique _id, which orders integrations as they
+// were created.
+var byID = "sort=" + url.QueryEscape(`{"_id":1}`)
 
 func createMany(n int) func(e *env) {
 	return func(e *env) {
@@ -1274,12 +1292,12 @@ func spec33() []row {
 			want:   map[string]any{"integrations": lenIs(105), "items": 105, "count": 105, "total": 105},
 		},
 		{
-			name:   "§3.3 paging: offset and count",
+			name:   "§3.3 paging: offset and count, on a unique sort",
 			setup:  createMany(5),
-			req:    list("admin", "offset=3&count=1"),
+			req:    list("admin", "offset=3&count=1&"+byID),
 			status: 200,
 			want:   map[string]any{"offset": 3, "items": 1, "count": 1, "total": 5},
-			check:  namesAre("n3"),
+			check:  namesInOrder("n3"),
 		},
 		{
 			name:   "§3.3 paging: offset past the end",
@@ -1296,21 +1314,66 @@ func spec33() []row {
 			want:   map[string]any{"offset": 0, "items": 2, "total": 2},
 		},
 		{
-			name: "§3.3 sort: default is insertion order",
+			name: "§3.3 sort: _id orders as created",
 			setup: func(e *env) {
 				createMany(3)(e)
 				e.create("", "admin", outgoingBody(map[string]any{"name": "a first?"}))
 			},
-			req:    list("admin", ""),
+			req:    list("admin", byID),
 			status: 200,
-			check:  namesAre("n0", "n1", "n2", "a first?"),
+			check:  namesInOrder("n0", "n1", "n2", "a first?"),
+		},
+		{
+			name:  "§L10 the default sort {ts:-1}: integrations tie, in a new order on each request",
+			setup: createMany(30),
+			req:   list("admin", "count=0"),
+			check: func(e *env, first *resp) {
+				again := e.do(list("admin", "count=0"))
+				a, b := names(first.body["integrations"]), names(again.body["integrations"])
+				if len(a) != 30 || slices.Equal(a, b) {
+					e.t.Errorf("two lists of 30 ties came back in the same order: %q", a)
+				}
+			},
+		},
+		{
+			name: "§L10 the default sort: pages of a list of ties may repeat and skip integrations",
+			setup: func(e *env) {
+				for range 25 {
+					createMany(10)(e)
+				}
+			},
+			check: func(e *env, _ *resp) {
+				seen := map[string]int{}
+				for offset := 0; offset < 250; offset += 100 {
+					for _, d := range e.ok(list("admin", "count=100&offset="+strconv.Itoa(offset)))["integrations"].([]any) {
+						seen[d.(map[string]any)["_id"].(string)]++
+					}
+				}
+				if len(seen) == 250 {
+					e.t.Error("three pages of 250 ties held every integration once: paging without a unique sort must not be reliable")
+				}
+			},
+		},
+		{
+			name:  "§L10 WithStableTies: ties in the order they were stored",
+			opts:  []rc.Option{rc.WithStableTies()},
+			setup: createMany(4),
+			req:   list("admin", ""),
+			check: namesInOrder("n0", "n1", "n2", "n3"),
+		},
+		{
+			name:   "§3.3 type= (empty) filters nothing",
+			setup:  fourIntegrations,
+			req:    list("admin", "type="),
+			status: 200,
+			want:   map[string]any{"total": 4},
 		},
 		{
 			name:   "§3.3 sort: {\"name\":-1}",
 			setup:  createMany(3),
 			req:    list("admin", "sort="+url.QueryEscape(`{"name":-1}`)),
 			status: 200,
-			check:  namesAre("n2", "n1", "n0"),
+			check:  namesInOrder("n2", "n1", "n0"),
 		},
 		{
 			name:   "§3.3 sort: a value other than 1 or -1",
