@@ -84,20 +84,26 @@ func (s *Server) me(c *call) (map[string]any, *apiFailure) {
 	return s.userInfo(u), nil
 }
 
+// userInfo is getUserInfo: the fields of 8.8.1's IMeApiUser that this
+// server's users have (SPEC.md §L11) — no type, no services but the trimmed
+// password flag.
 func (s *Server) userInfo(u *user) map[string]any {
 	return map[string]any{
 		"_id":              u.id,
 		"username":         u.username,
 		"name":             u.name,
 		"emails":           []any{map[string]any{"address": u.email, "verified": true}},
+		"email":            u.email,
 		"status":           "online",
 		"statusConnection": "online",
 		"utcOffset":        0,
 		"active":           u.active,
 		"roles":            slices.Clone(u.roles),
-		"type":             u.typ,
-		"settings":         map[string]any{"preferences": map[string]any{}},
+		"settings":         map[string]any{"profile": map[string]any{}, "preferences": map[string]any{}, "calendar": map[string]any{}},
 		"avatarUrl":        s.url + "/avatar/" + u.username,
+		"isOAuthUser":      false,
+		"services":         map[string]any{"password": map[string]any{"exists": true}},
+		"createdAt":        isoDate(u.createdAt),
 		"_updatedAt":       isoDate(u.createdAt),
 	}
 }

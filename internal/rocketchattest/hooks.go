@@ -33,20 +33,32 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	// One limiter rule per webhook path, whatever the method (unlike the
-	// REST routes' route+method); the bypass permission does not apply.
+	token, err := url.PathUnescape(rawToken)
+	if err != nil {
+		token = rawToken
+	}
+	// The integration and its token are checked first, by the route's
+	// authentication; only then the rate limit (SPEC.md §L10).
+	s.mu.Lock()
+	doc, ok := s.st.integrations[id]
+	authentic := ok && doc["token"] == token
+	s.mu.Unlock()
+	if !authentic {
+		// Rocket.Chat's authentication hook throws here, which surfaces as a
+		// 500; the body the framework sends for it was not confirmed.
+		writeJSON(w, http.StatusInternalServerError, map[string]any{"success": false, "error": "Internal server error"})
+		return
+	}
+	// One limiter rule per webhook route and method, as for the REST
+	// routes; the bypass permission does not apply.
 	if s.limiter != nil {
-		d := s.limiter.check("hooks:"+r.URL.Path, clientIP(r))
+		d := s.limiter.check("hooks:"+r.URL.Path+strings.ToLower(r.Method), clientIP(r))
 		d.setHeaders(w.Header(), s.now())
 		if !d.allowed {
 			s.countLimited(EndpointHooks)
 			writeFailure(w, tooManyRequests(d.waitSeconds()))
 			return
 		}
-	}
-	token, err := url.PathUnescape(rawToken)
-	if err != nil {
-		token = rawToken
 	}
 	body, bodyFail := hookBody(r)
 

@@ -473,7 +473,7 @@ type sortKey struct {
 
 // sortDocs sorts documents as MongoDB does: documents that tie on every
 // key come in no particular order, which this server makes a new random
-// order on every request unless WithStableTies says otherwise (SPEC.md §L10).
+// order on every request unless WithStableTies says otherwise (SPEC.md §L9).
 func (s *Server) sortDocs(docs []map[string]any, keys []sortKey) {
 	if !s.cfg.stableTies {
 		mathrand.Shuffle(len(docs), func(i, j int) { docs[i], docs[j] = docs[j], docs[i] })

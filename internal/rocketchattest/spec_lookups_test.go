@@ -321,6 +321,21 @@ func specLookups() []row {
 			body: meteorFailure("[integration-scripts-unknown-engine]", "integration-scripts-unknown-engine", nil),
 		},
 
+		// §L11 me
+		{name: "§L11 /api/v1/me has the fields of IMeApiUser, no more", req: me("owner"), status: 200, check: func(e *env, r *resp) {
+			var keys []string
+			for k := range r.body {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			want := []string{"_id", "_updatedAt", "active", "avatarUrl", "createdAt", "email", "emails", "isOAuthUser", "name", "roles",
+				"services", "settings", "status", "statusConnection", "success", "username", "utcOffset"}
+			if !slices.Equal(keys, want) {
+				e.t.Errorf("fields %q, want %q", keys, want)
+			}
+			e.verify(row{want: map[string]any{"services.password.exists": true, "settings.preferences": map[string]any{}, "type": absent}}, r)
+		}},
+
 		// §L8 look-ups of the integration methods
 		{
 			name:  "§L8 #4 ALL_PUBLIC_CHANNELS is an invalid room without any look-up",
