@@ -35,7 +35,9 @@ func quoted(line string) func(string) string { return func(string) string { retu
 // would refuse because of rooms, users or permissions, naming the entry and
 // saying how to fix it; nothing reaches integrations.create.
 func TestAccPlanChecks_create(t *testing.T) {
-	env := newAccEnv(t)
+	// Twenty plans, most as users the rate limit applies to; the checks under
+	// a limit are TestAccPlanChecks_sharedLookups' business.
+	env := newAccEnv(t, rocketchattest.WithoutRateLimit())
 	srv := env.fake(t) // seeded users, rooms and permissions
 	srv.AddUser("ann", "user")
 	notMember := func(kind string) []string {

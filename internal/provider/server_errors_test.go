@@ -313,7 +313,9 @@ func TestAccServerErrors_update(t *testing.T) {
 // manage-own permissions only, in a room it is a member of: everything
 // works, and a room it is no member of is refused on update as on create.
 func TestAccIntegration_manageOwnLifecycle(t *testing.T) {
-	env := newAccEnv(t)
+	// Seven steps of several terraform runs each, as a user the rate limit
+	// applies to: a limited run is what TestCLI_rateLimitedApply is about.
+	env := newAccEnv(t, rocketchattest.WithoutRateLimit())
 	srv := env.fake(t)
 	owner := env.providerAs(srv.Owner())
 	config := func(name, channels string) string {

@@ -35,11 +35,13 @@ type route struct {
 	// their route permission comes before the query schema, the rate limit
 	// after it, and schema failures read {errorType: "error-invalid-params"}
 	// without a suffix (SPEC.md §L1).
-	typed   bool
-	body    *schema  // validateParams on the JSON body
-	query   *schema  // validateParams on the query string
-	anyPerm []string // route-level permissionsRequired: hasAny, else 403
-	handle  handler
+	typed bool
+	// unlimited routes are not rate limited.
+	unlimited bool
+	body      *schema  // validateParams on the JSON body
+	query     *schema  // validateParams on the query string
+	anyPerm   []string // route-level permissionsRequired: hasAny, else 403
+	handle    handler
 }
 
 var apiRoutes map[string]*route
@@ -47,10 +49,11 @@ var apiRoutes map[string]*route
 func init() {
 	anyIntegrationPerm := []string{PermManageOutgoing, PermManageOwnOutgoing, PermManageIncoming, PermManageOwnIncoming}
 	apiRoutes = map[string]*route{
-		EndpointLogin:           {method: http.MethodPost, handle: (*Server).login},
-		EndpointLogout:          {method: http.MethodPost, auth: true, handle: (*Server).logout},
-		EndpointMe:              {method: http.MethodGet, auth: true, handle: (*Server).me},
-		EndpointInfo:            {method: http.MethodGet, handle: (*Server).info},
+		EndpointLogin:  {method: http.MethodPost, handle: (*Server).login},
+		EndpointLogout: {method: http.MethodPost, auth: true, handle: (*Server).logout},
+		EndpointMe:     {method: http.MethodGet, auth: true, handle: (*Server).me},
+		// /api/info belongs to the API without a version, which has no limiter.
+		EndpointInfo:            {method: http.MethodGet, unlimited: true, handle: (*Server).info},
 		EndpointCreate:          {method: http.MethodPost, auth: true, body: createIntegrationSchema, handle: (*Server).createIntegration},
 		EndpointGet:             {method: http.MethodGet, auth: true, query: getIntegrationQuery, handle: (*Server).getIntegration},
 		EndpointList:            {method: http.MethodGet, auth: true, query: listIntegrationsQuery, anyPerm: anyIntegrationPerm, handle: (*Server).listIntegrations},
@@ -112,7 +115,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, endpoint strin
 		c.user, c.token = u, token
 	}
 	limited := func() bool {
-		if s.limiter == nil || s.bypassesRateLimit(c.user) {
+		if s.limiter == nil || rt.unlimited || s.bypassesRateLimit(c.user) {
 			return false
 		}
 		d := s.limiter.check(endpoint+strings.ToLower(r.Method), clientIP(r))

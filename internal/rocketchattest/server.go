@@ -41,13 +41,27 @@ type Option func(*config)
 // loopback port).
 func WithListenAddr(addr string) Option { return func(c *config) { c.listen = addr } }
 
-// WithRateLimit turns on the REST rate limiter: calls per window, per
-// endpoint and method, per client IP, for users without
-// api-bypass-rate-limit (the admin and the bot bypass it, as in Rocket.Chat).
-// Rocket.Chat's default is 10 calls per 60 s; the limiter is off unless set.
+// DefaultRateLimit and DefaultRateWindow are the limit of a fresh
+// Rocket.Chat, which this server applies unless told otherwise: 10 calls per
+// 60 s per endpoint and method, per client IP, for every user without
+// api-bypass-rate-limit.
+const (
+	DefaultRateLimit  = 10
+	DefaultRateWindow = 60 * time.Second
+)
+
+// WithRateLimit sets the REST rate limiter: calls per window, per endpoint
+// and method, per client IP, for users without api-bypass-rate-limit (the
+// admin and the bot bypass it, as in Rocket.Chat). Without it the server
+// applies Rocket.Chat's default, 10 calls per 60 s.
 func WithRateLimit(calls int, window time.Duration) Option {
 	return func(c *config) { c.rateCalls, c.rateWindow = calls, window }
 }
+
+// WithoutRateLimit turns the rate limiter off, as an administrator can
+// (API_Enable_Rate_Limiter); for tests that make many calls as users the
+// limit applies to and are about something else.
+func WithoutRateLimit() Option { return func(c *config) { c.rateCalls, c.rateWindow = 0, 0 } }
 
 // WithVersion sets the Rocket.Chat version the server reports (default "8.8.1").
 func WithVersion(v string) Option { return func(c *config) { c.version = v } }
@@ -110,7 +124,7 @@ func NewServer(opts ...Option) *Server {
 
 // Start is NewServer returning the listen error instead of panicking.
 func Start(opts ...Option) (*Server, error) {
-	cfg := config{listen: "127.0.0.1:0", version: "8.8.1", now: time.Now}
+	cfg := config{listen: "127.0.0.1:0", version: "8.8.1", now: time.Now, rateCalls: DefaultRateLimit, rateWindow: DefaultRateWindow}
 	for _, o := range opts {
 		o(&cfg)
 	}

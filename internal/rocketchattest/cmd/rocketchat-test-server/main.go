@@ -2,12 +2,16 @@
 // rocketchattest as a program, for trying the provider by hand and for the
 // demo.
 //
-//	go run ./internal/rocketchattest/cmd/rocketchat-test-server [-listen 127.0.0.1:3000] [-rate-limit CALLS/WINDOW] [-site-url URL]
+//	go run ./internal/rocketchattest/cmd/rocketchat-test-server [-listen 127.0.0.1:3000] [-rate-limit CALLS/WINDOW|off] [-site-url URL]
 //
 // It listens on loopback only, prints `export NAME=value` lines for the
 // administrator (ROCKETCHAT_URL, ROCKETCHAT_USER_ID, ROCKETCHAT_AUTH_TOKEN,
 // ROCKETCHAT_USERNAME, ROCKETCHAT_PASSWORD), then a line `ready`, and serves
 // until SIGINT or SIGTERM.
+//
+// -rate-limit sets the limit every user without api-bypass-rate-limit gets
+// per endpoint: Rocket.Chat's default, 10/60s, unless given; off turns it
+// off. /api/info is never limited.
 //
 // -site-url sets Rocket.Chat's Site_Url setting, served by
 // /api/v1/settings.public as Rocket.Chat serves it: the address users reach
@@ -47,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("rocketchat-test-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:3000", "loopback address to listen on; 127.0.0.1:0 picks a free port")
-	rateLimit := fs.String("rate-limit", "", "rate limit non-admin users to CALLS per WINDOW per endpoint, e.g. 10/60s (Rocket.Chat's default); off when empty")
+	rateLimit := fs.String("rate-limit", "10/60s", "rate limit non-admin users to CALLS per WINDOW per endpoint (Rocket.Chat's default: 10/60s); off turns it off")
 	version := fs.String("version", "8.8.1", "Rocket.Chat version to report")
 	who := fs.String("user", "admin", "whose credentials the export lines give: admin, owner (manage-own permissions only) or regular (no integration permission)")
 	rooms := fs.Int("rooms", 0, "add this many public channels, room-1 … room-N, with the administrator and the owner as members")
@@ -59,7 +63,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *siteURL != "" {
 		opts = append(opts, rocketchattest.WithSiteURL(*siteURL))
 	}
-	if *rateLimit != "" {
+	if *rateLimit == "off" {
+		opts = append(opts, rocketchattest.WithoutRateLimit())
+	} else {
 		calls, window, err := parseRateLimit(*rateLimit)
 		if err != nil {
 			fmt.Fprintf(stderr, "rocketchat-test-server: -rate-limit %q: %v\n", *rateLimit, err)

@@ -196,6 +196,26 @@ func TestServerProgram(t *testing.T) {
 		}
 	})
 
+	t.Run("Rocket.Chat's rate limit by default, -rate-limit off without", func(t *testing.T) {
+		for _, tc := range []struct {
+			args      []string
+			wantLimit string
+		}{{nil, "10"}, {[]string{"-rate-limit", "3/1m"}, "3"}, {[]string{"-rate-limit", "off"}, ""}} {
+			env, _, _ := startProgram(t, bin, append([]string{"-listen", "127.0.0.1:0", "-user", "owner"}, tc.args...)...)
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, env["ROCKETCHAT_URL"]+"/api/v1/me", nil)
+			req.Header.Set("X-User-Id", env["ROCKETCHAT_USER_ID"])
+			req.Header.Set("X-Auth-Token", env["ROCKETCHAT_AUTH_TOKEN"])
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if got := res.Header.Get("X-RateLimit-Limit"); got != tc.wantLimit {
+				t.Errorf("%v: X-RateLimit-Limit %q, want %q", tc.args, got, tc.wantLimit)
+			}
+		}
+	})
+
 	t.Run("-rooms adds public channels", func(t *testing.T) {
 		env, _, _ := startProgram(t, bin, "-listen", "127.0.0.1:0", "-rooms", "3", "-user", "owner")
 		for room, want := range map[string]int{"room-3": 200, "room-4": 400} {
