@@ -76,6 +76,7 @@ func TestCLI_secretsStayOutOfLogsAndOutput(t *testing.T) {
 	const (
 		outgoingToken = "user-chosen-outgoing-secret-47"
 		writeOnly     = "write-only-outgoing-secret-83"
+		rotated       = "write-only-outgoing-secret-rotated-91"
 	)
 	manual, err := newAdminClient(srv).CreateIntegration(context.Background(), &client.IncomingIntegrationRequest{
 		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
@@ -141,13 +142,25 @@ output "url" {
 	}
 	ctx := context.Background()
 	var printed strings.Builder
+	wo := writeOnly
 	run := func(name string, env []string, wantOK bool, args ...string) {
 		t.Helper()
-		env = append(env, "TF_LOG=TRACE", "TF_LOG_PATH="+filepath.Join(logs, name+".log"), "TF_VAR_wo="+writeOnly)
+		env = append(env, "TF_LOG=TRACE", "TF_LOG_PATH="+filepath.Join(logs, name+".log"), "TF_VAR_wo="+wo)
 		r := ws.Run(ctx, env, args...)
 		printed.WriteString(r.Output())
 		if (r.ExitCode == 0) != wantOK {
 			t.Fatalf("%s: exit %d\n%s", name, r.ExitCode, r.Output())
+		}
+		// The write-only token must never reach the state, whatever the
+		// command wrote into it.
+		state, err := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate"))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{writeOnly, rotated} {
+			if strings.Contains(string(state), secret) {
+				t.Errorf("after %s, the state holds a write-only token", name)
+			}
 		}
 	}
 	tokenAuth := serverEnv(srv.URL(), admin)
@@ -170,6 +183,16 @@ output "url" {
 		}
 	}
 	run("show", tokenAuth, true, "show", "-no-color")
+	// An update that sends a new write-only token.
+	wo = rotated
+	config = strings.Replace(config, "token_wo_version = 1", "token_wo_version = 2", 1)
+	if err := ws.WriteConfig(config); err != nil {
+		t.Fatal(err)
+	}
+	run("rotate", tokenAuth, true, "apply", "-auto-approve", "-no-color", "-input=false")
+	if doc, ok := srv.Integration(writeOnlyID(t, srv)); !ok || doc["token"] != rotated {
+		t.Fatalf("the rotation did not reach Rocket.Chat")
+	}
 	if err := ws.WriteConfig(strings.Replace(config, `channels = ["#general"]`, `channels = ["#no-such-room"]`, 1)); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +206,7 @@ output "url" {
 
 	secrets := map[string]string{
 		"auth token": admin.AuthToken, "password": admin.Password, "wrong password": "wrong-" + admin.Password,
-		"outgoing token": outgoingToken, "write-only token": writeOnly,
+		"outgoing token": outgoingToken, "write-only token": writeOnly, "rotated write-only token": rotated,
 	}
 	if len(srv.Integrations()) != 0 {
 		t.Fatalf("destroy left %d integrations", len(srv.Integrations()))
@@ -220,10 +243,18 @@ output "url" {
 			}
 		}
 	}
-	state, err := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate"))
-	if err == nil && strings.Contains(string(state), writeOnly) {
-		t.Error("the write-only token is in the state")
+}
+
+// writeOnlyID finds the integration named "write-only".
+func writeOnlyID(t *testing.T, srv *rocketchattest.Server) string {
+	t.Helper()
+	for _, doc := range srv.Integrations() {
+		if doc["name"] == "write-only" {
+			return doc["_id"].(string)
+		}
 	}
+	t.Fatal("no integration named write-only")
+	return ""
 }
 
 func newAdminClient(srv *rocketchattest.Server) *client.Client {
