@@ -10,28 +10,43 @@ import (
 )
 
 // NewServer serves the provider over protocol 6, around the framework's
-// server, for two things the framework alone does not do:
+// server, for two things the framework alone does not do. Both stem from how
+// terraform-plugin-framework v1.19 handles contexts: it registers a cancel
+// function for every call's context and, on StopProvider, cancels those
+// registered so far, keeping them all until then
+// (registerContext and cancelRegisteredContexts in
+// https://github.com/hashicorp/terraform-plugin-framework/blob/v1.19.0/internal/proto6server/serve.go):
 //
 //   - When Terraform asks the provider to stop (Ctrl-C), operations that
 //     begin afterwards end at once too. The framework cancels only those
 //     already running, and one that starts a moment later would otherwise
-//     wait out a whole rate-limit window before Terraform can exit.
+//     wait out a whole rate-limit window before Terraform can exit
+//     (TestStopEndsLaterOperations).
 //   - When nobody asked for logs, the calls Terraform makes once per
 //     resource reach the framework with a context free of the logging
 //     values the plugin library puts in it. The framework keeps every
 //     call's context until the provider stops, and those values made a
-//     thousand-resource apply hold well over 100 MB.
+//     thousand-resource apply hold well over 100 MB (make bench measures
+//     the peak).
 func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 	quiet := !loggingRequested(os.Getenv)
 	return func() (tfprotov6.ProviderServer, error) {
-		stopped, stop := context.WithCancel(context.Background())
-		inner, err := providerserver.NewProtocol6WithError(&rocketChatProvider{version: version, stopped: stopped})()
-		if err != nil {
-			stop()
-			return nil, err
-		}
-		return &server{ProviderServer: inner, stop: stop, quiet: quiet}, nil
+		s, _, err := newServer(version, quiet)
+		return s, err
 	}
+}
+
+// newServer builds the server and the provider it serves, whose stopped
+// context ends when Terraform asks the server to stop.
+func newServer(version string, quiet bool) (*server, *rocketChatProvider, error) {
+	stopped, stop := context.WithCancel(context.Background())
+	p := &rocketChatProvider{version: version, stopped: stopped}
+	inner, err := providerserver.NewProtocol6WithError(p)()
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return &server{ProviderServer: inner, stop: stop, quiet: quiet}, p, nil
 }
 
 // loggingRequested reports whether any of Terraform's logging settings asks
