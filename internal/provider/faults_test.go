@@ -79,18 +79,65 @@ type outcome struct {
 	err string // regexp of the error, when !ok
 	// note explains the outcome in the reliability guide.
 	note string
+	// path checks, from the requests the faulty step made per endpoint,
+	// that the outcome came about the way the note says.
+	path func(op string, calls map[string]int) error
+}
+
+// atLeast and exactly state how many requests an endpoint took in the
+// faulty step.
+func atLeast(endpoint string, n int) func(map[string]int) error {
+	return func(calls map[string]int) error {
+		if calls[endpoint] < n {
+			return fmt.Errorf("%d requests to %s, want at least %d", calls[endpoint], endpoint, n)
+		}
+		return nil
+	}
+}
+
+func exactly(endpoint string, n int) func(map[string]int) error {
+	return func(calls map[string]int) error {
+		if calls[endpoint] != n {
+			return fmt.Errorf("%d requests to %s, want %d", calls[endpoint], endpoint, n)
+		}
+		return nil
+	}
+}
+
+func all(checks ...func(map[string]int) error) func(string, map[string]int) error {
+	return func(_ string, calls map[string]int) error {
+		for _, c := range checks {
+			if err := c(calls); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// onFaulted checks the faulted endpoint of the cell's operation.
+func onFaulted(check func(endpoint string, n int) func(map[string]int) error, n int) func(string, map[string]int) error {
+	return func(op string, calls map[string]int) error { return check(faultEndpoint(op), n)(calls) }
 }
 
 var (
-	retried   = outcome{ok: true, note: "retried until it succeeds"}
-	waited    = outcome{ok: true, note: "waits until `X-RateLimit-Reset`, then succeeds"}
-	recovered = outcome{ok: true, note: "the answer is lost, the provider finds the integration the create made and adopts it (warning)"}
-	lateFound = outcome{ok: true, note: "the provider gives up waiting, finds nothing at first, and adopts the integration the slow server made by its second look (warning)"}
-	notMade   = outcome{err: `Rocket\.Chat did not create the`, note: "error: the answer is lost and no integration was made; the next apply creates it"}
-	final500  = outcome{err: `HTTP 500`, note: "error with Rocket.Chat's message (a 500 comes from the handler and would repeat); the next apply converges"}
-	garbage   = outcome{err: `not JSON|cannot be read|invalid character`, note: "error naming the status and a short excerpt of the body; the next apply converges"}
-	goneOK    = outcome{ok: true, note: "retried; Rocket.Chat then says the integration is gone, which is what a delete wants"}
-	fellBack  = outcome{ok: true, note: "the shared list page fails, so the refresh reads each integration with `integrations.get` instead"}
+	retried = outcome{ok: true, note: "retried until it succeeds", path: onFaulted(atLeast, 2)}
+	waited  = outcome{ok: true, note: "waits until `X-RateLimit-Reset`, then succeeds", path: onFaulted(atLeast, 2)}
+	// A create is never repeated after its request may have arrived: the
+	// provider looks for what it made instead, once or twice.
+	recovered = outcome{ok: true, note: "the answer is lost, the provider finds the integration the create made and adopts it (warning)",
+		path: all(exactly(rocketchattest.EndpointCreate, 1), atLeast(rocketchattest.EndpointList, 1))}
+	lateFound = outcome{ok: true, note: "the provider gives up waiting, finds nothing at first, and adopts the integration the slow server made by its second look (warning)",
+		path: all(exactly(rocketchattest.EndpointCreate, 1), atLeast(rocketchattest.EndpointList, 2))}
+	notMade = outcome{err: `Rocket\.Chat did not create the`, note: "error: the answer is lost and no integration was made; the next apply creates it",
+		path: all(exactly(rocketchattest.EndpointCreate, 1), atLeast(rocketchattest.EndpointList, 2))}
+	final500 = outcome{err: `HTTP 500`, note: "error with Rocket.Chat's message (a 500 comes from the handler and would repeat); the next apply converges",
+		path: onFaulted(exactly, 1)}
+	garbage = outcome{err: `not JSON|cannot be read|invalid character`, note: "error naming the status and a short excerpt of the body; the next apply converges",
+		path: onFaulted(exactly, 1)}
+	goneOK   = outcome{ok: true, note: "retried; Rocket.Chat then says the integration is gone, which is what a delete wants", path: onFaulted(atLeast, 2)}
+	fellBack = outcome{ok: true, note: "the shared list page fails, so the refresh reads each integration with `integrations.get` instead",
+		path: all(atLeast(rocketchattest.EndpointList, 1), atLeast(rocketchattest.EndpointGet, 1))}
 )
 
 // expected gives each operation's outcome per fault.
@@ -165,7 +212,23 @@ resource "rocketchat_incoming_integration" "test" {
 `, op, alias)
 	}
 	two := integration("a") + strings.ReplaceAll(integration("a"), `"test"`, `"second"`)
-	inject := func() { srv.Fail(faultEndpoint(op), 1, fk.fault()) }
+	// The requests of the faulty step, from its start to the next step.
+	var before, during map[string]int
+	inject := func() {
+		srv.Fail(faultEndpoint(op), 1, fk.fault())
+		before = srv.RequestCounts()
+	}
+	measured := func() {
+		during = map[string]int{}
+		for k, v := range srv.RequestCounts() {
+			if d := v - before[k]; d > 0 {
+				during[k] = d
+			}
+		}
+		if n := srv.FaultsPending(faultEndpoint(op)); n != 0 {
+			t.Errorf("the faulty step left its fault on %s unsuffered", faultEndpoint(op))
+		}
+	}
 	consistent := func(s *terraform.State) error { return stateMatchesServer(s, srv) }
 
 	faulty := resource.TestStep{PreConfig: inject}
@@ -198,6 +261,11 @@ resource "rocketchat_incoming_integration" "test" {
 			if n := len(srv.Integrations()); n != 1 {
 				return fmt.Errorf("Rocket.Chat holds %d integrations, want the 1 made by hand", n)
 			}
+			// The data source read what is there despite the fault.
+			ds := s.RootModule().Resources["data.rocketchat_integrations.all"]
+			if ds == nil || ds.Primary.Attributes["integrations.#"] != "1" || ds.Primary.Attributes["integrations.0.name"] != "made by hand" {
+				return fmt.Errorf("the data source lists %v, want the integration made by hand", ds)
+			}
 			return nil
 		}
 		steps = []resource.TestStep{faulty}
@@ -217,10 +285,19 @@ resource "rocketchat_incoming_integration" "test" {
 	// Whatever happened, one more apply converges to the configuration, and
 	// Rocket.Chat holds what the state says. (After every apply the test
 	// framework also plans once more and fails unless that plan is empty.)
-	steps = append(steps, resource.TestStep{Config: last.Config, Check: consistent})
+	// Before it, the faulty step's requests show which path it took.
+	steps = append(steps, resource.TestStep{PreConfig: measured, Config: last.Config, Check: consistent})
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
-	if n := srv.Requests(faultEndpoint(op)); n < 1 {
-		t.Errorf("the fault on %s was never reached", op)
+	if during == nil {
+		t.Fatal("the faulty step's requests were never measured")
+	}
+	if during[faultEndpoint(op)] < 1 {
+		t.Errorf("the faulty step made no request to %s: the fault was not reached", faultEndpoint(op))
+	}
+	if want.path != nil {
+		if err := want.path(op, during); err != nil {
+			t.Errorf("%s (requests of the faulty step: %v)", err, during)
+		}
 	}
 }
 

@@ -73,6 +73,14 @@ func (s *Server) Fail(endpoint string, times int, f Fault) {
 	}
 }
 
+// FaultsPending returns how many faults queued for endpoint no request has
+// suffered yet.
+func (s *Server) FaultsPending(endpoint string) int {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	return len(s.faults[endpoint])
+}
+
 // ClearFaults forgets faults not yet applied.
 func (s *Server) ClearFaults() {
 	s.faultMu.Lock()
