@@ -107,6 +107,8 @@ func (c *Client) loginShared(ctx context.Context, force bool) (*LoginResult, err
 
 		if runner {
 			c.runLogin(ctx, f)
+		} else if c.joinedLogin != nil {
+			c.joinedLogin()
 		}
 		select {
 		case <-f.done:

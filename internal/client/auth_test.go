@@ -30,12 +30,22 @@ type authServer struct {
 	mes     atomic.Int32
 	delay   time.Duration
 	failMe  bool // answer /me with 401 always
+	// arrived, when set, is told of every login request; release, when
+	// set, holds each login until it is closed.
+	arrived chan struct{}
+	release chan struct{}
 }
 
 func (a *authServer) handler(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/api/v1/login":
 		a.logins.Add(1)
+		if a.arrived != nil {
+			a.arrived <- struct{}{}
+		}
+		if a.release != nil {
+			<-a.release
+		}
 		time.Sleep(a.delay)
 		var body map[string]string
 		_ = json.NewDecoder(r.Body).Decode(&body)
@@ -150,17 +160,20 @@ func TestConcurrentCallsShareOneLogin(t *testing.T) {
 }
 
 func TestCancelledLoginDoesNotFailOthers(t *testing.T) {
-	as := &authServer{tokens: []string{"LOGIN-token-s3cr3t-1"}, delay: 100 * time.Millisecond}
+	as := &authServer{tokens: []string{"LOGIN-token-s3cr3t-1"}, arrived: make(chan struct{}, 2), release: make(chan struct{})}
 	srv := newScripted(t, as.handler)
 	env := newTestClient(t, srv.URL, withPassword)
+	joined := make(chan struct{}, 1)
+	env.c.joinedLogin = func() { joined <- struct{}{} }
 	ctx, cancel := context.WithCancel(context.Background())
 	first := make(chan error, 1)
 	go func() { _, err := env.c.Me(ctx); first <- err }()
-	time.Sleep(20 * time.Millisecond) // the first call now runs the login
+	<-as.arrived // the first call now runs the login
 	second := make(chan error, 1)
 	go func() { _, err := env.c.Me(context.Background()); second <- err }()
-	time.Sleep(20 * time.Millisecond)
+	<-joined // the second call waits for that login
 	cancel()
+	close(as.release)
 	if err := <-first; !errors.Is(err, context.Canceled) {
 		t.Errorf("first call: %v", err)
 	}

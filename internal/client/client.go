@@ -117,6 +117,9 @@ type Client struct {
 	now    func() time.Time
 	sleep  func(ctx context.Context, d time.Duration) error
 	jitter func(max time.Duration) time.Duration
+	// joinedLogin, when set, is told that a call waits for a login another
+	// call runs; tests synchronise on it.
+	joinedLogin func()
 }
 
 // New checks cfg and returns a Client. It does not contact the server.

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
 )
@@ -84,7 +84,14 @@ func TestLazySharesOneLoad(t *testing.T) {
 			results[i], _ = l.get(context.Background(), load)
 		}()
 	}
-	time.Sleep(20 * time.Millisecond)
+	// End the load once it is under way; callers that come later share it
+	// or find its value.
+	for waiting := false; !waiting; {
+		runtime.Gosched()
+		l.mu.Lock()
+		waiting = l.loading != nil && loads.Load() == 1
+		l.mu.Unlock()
+	}
 	close(release)
 	wg.Wait()
 	for _, r := range results {

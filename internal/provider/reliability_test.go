@@ -168,8 +168,12 @@ resource "rocketchat_incoming_integration" "many" {
 			{
 				PreConfig: func() {
 					lists, gets := srv.Requests("integrations.list"), srv.Requests("integrations.get")
-					if lists > 3 || gets != 0 {
-						t.Errorf("refreshing 120 integrations took %d list and %d get calls; want at most 3 and 0", lists, gets)
+					// Two pages of 100 hold 120 integrations; the plan's
+					// refresh reads them, and maybe once more for the check
+					// that the plan is empty. A refresh that read nothing
+					// would leave lists at 0.
+					if lists < 2 || lists > 3 || gets != 0 {
+						t.Errorf("refreshing 120 integrations took %d list and %d get calls; want 2 or 3, and 0", lists, gets)
 					}
 				},
 				Config:   config,

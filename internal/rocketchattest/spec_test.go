@@ -2847,14 +2847,15 @@ func spec6() []row {
 			headers: map[string]any{"X-RateLimit-Remaining": "2", "X-RateLimit-Reset": ms(t0.Add(121 * time.Second))},
 		},
 		{
-			name: "§6 a real short window",
-			opts: []rc.Option{rc.WithRateLimit(1, 150*time.Millisecond)},
+			name:  "§6 a short window: the next call after it passes",
+			opts:  []rc.Option{rc.WithRateLimit(1, 150*time.Millisecond)},
+			clock: true,
 			setup: func(e *env) {
 				e.ok(me("regular"))
 				if r := e.do(me("regular")); r.status != 429 {
 					e.t.Fatalf("second call: %d", r.status)
 				}
-				time.Sleep(200 * time.Millisecond)
+				e.clock.Advance(200 * time.Millisecond)
 			},
 			req:    me("regular"),
 			status: 200,
