@@ -149,3 +149,71 @@ func TestLookupsCostOneCallEach(t *testing.T) {
 		t.Errorf("#nope: %+v", r)
 	}
 }
+
+// TestLookupsOfOddAnswers reads answers this server never gives but others
+// may: a success without the object asked for, an error known only by the
+// "[type]" at the end of its text, a setting that is no string, an
+// invitation in place of a membership.
+func TestLookupsOfOddAnswers(t *testing.T) {
+	ctx := context.Background()
+	t.Run("success without the object", func(t *testing.T) {
+		s := newScripted(t, reply(200, `{"success":true}`))
+		c := newTestClient(t, s.URL).c
+		if _, err := c.RoomInfo(ctx, "general", false); err == nil {
+			t.Error("rooms.info without a room accepted")
+		}
+		if _, err := c.UserInfo(ctx, "rocket.cat", false); err == nil {
+			t.Error("users.info without a user accepted")
+		}
+	})
+	t.Run("the error type only in the text", func(t *testing.T) {
+		s := newScripted(t, reply(400, `{"success":false,"error":"no such room [error-room-not-found]"}`))
+		_, err := newTestClient(t, s.URL).c.RoomInfo(ctx, "general", false)
+		if !IsRoomNotFound(err) || IsRoomHidden(err) {
+			t.Errorf("%v: not recognised as a missing room", err)
+		}
+		for _, body := range []string{`{"success":false,"error":"not-allowed","errorType":"Not Allowed"}`, `{"success":false,"error":"x","errorType":"error-room-archived"}`} {
+			s := newScripted(t, reply(400, body))
+			if _, err := newTestClient(t, s.URL).c.RoomInfo(ctx, "x", true); !IsRoomHidden(err) || IsRoomNotFound(err) {
+				t.Errorf("%s: not recognised as a hidden room: %v", body, err)
+			}
+		}
+		s = newScripted(t, reply(403, `{"success":false,"error":"not-allowed"}`))
+		if _, err := newTestClient(t, s.URL).c.RoomInfo(ctx, "x", true); IsRoomHidden(err) {
+			t.Error("a 403 taken for a hidden room")
+		}
+	})
+	t.Run("Site_Url that is no string", func(t *testing.T) {
+		s := newScripted(t, reply(200, `{"settings":[{"_id":"Site_Url","value":42}],"success":true}`))
+		c := newTestClient(t, s.URL).c
+		if got := c.NewDirectory(nil, nil).WebhookURL(ctx, "I", "T"); got != s.URL+"/hooks/I/T" {
+			t.Errorf("webhook URL %q", got)
+		}
+	})
+	t.Run("an invitation is no membership", func(t *testing.T) {
+		s := newScripted(t, reply(200, `{"update":[{"_id":"s1","rid":"R1","name":"ops","t":"p","status":"INVITED"},{"_id":"s2","rid":"R2","name":"dev","t":"c"}],"remove":[],"success":true}`))
+		d := newTestClient(t, s.URL).c.NewDirectory(nil, nil)
+		if r := d.Room(ctx, "ops"); r.Exists != Yes || r.Member != Unknown || !errors.Is(r.Err, errInvited) {
+			t.Errorf("#ops: %+v", r)
+		}
+		if m := d.IsMemberOfRoomWithID(ctx, "R1"); m != Unknown {
+			t.Errorf("R1: %v", m)
+		}
+		if m := d.IsMemberOfRoomWithID(ctx, "R2"); m != Yes {
+			t.Errorf("R2: %v", m)
+		}
+		if m := d.IsMemberOfRoomWithID(ctx, "R3"); m != No {
+			t.Errorf("R3: %v", m)
+		}
+	})
+	t.Run("the caller read when not given", func(t *testing.T) {
+		s := newScripted(t, reply(200, `{"_id":"u1","username":"who","roles":["user"],"success":true}`))
+		d := newTestClient(t, s.URL).c.NewDirectory(nil, nil)
+		if u, err := d.Caller(ctx); err != nil || u.Username != "who" {
+			t.Fatalf("caller %+v, %v", u, err)
+		}
+		if f := d.Fresh(); f.caller.val == nil || f.caller.val.Username != "who" {
+			t.Error("a fresh directory forgot the caller")
+		}
+	})
+}

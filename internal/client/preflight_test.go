@@ -173,3 +173,96 @@ func compareVerdicts(t *testing.T, what string, problems []Problem, err error) {
 	}
 	t.Errorf("%s: Rocket.Chat refused with %s; Check blames %q instead", what, apiErr.ErrorType, refusals[0].Field)
 }
+
+// TestCheckProblems checks each problem Check reports, field by field: the
+// severity, where it points (field and entry), what it is called, and the
+// words of its detail that matter.
+func TestCheckProblems(t *testing.T) {
+	srv := rocketchattest.NewServer(rocketchattest.WithoutRateLimit())
+	defer srv.Close()
+	srv.AddUser("ann", "user")
+	srv.AddUser("nora") // no role at all
+	type want struct {
+		severity Severity
+		field    string
+		index    int
+		summary  string
+		detail   []string
+		shared   bool
+	}
+	cases := []struct {
+		name   string
+		as     string
+		change Change
+		want   []want
+	}{
+		{"incoming create, nothing wrong", "admin", Change{Kind: IncomingType, Channels: []string{"#general"}, Username: "rocket.cat"}, nil},
+		{"entries not known yet, or not rooms or users, are left alone", "owner", Change{Kind: IncomingType, Channels: []string{"", "#", "general"}}, nil},
+		{"no permission at all, incoming", "regular", Change{Kind: IncomingType, Channels: []string{"#nope"}},
+			[]want{{Refused, "", -1, "The provider's user regular.user may not create incoming integrations",
+				[]string{"holds neither manage-incoming-integrations nor manage-own-incoming-integrations", "(to one of its roles: user)"}, true}}},
+		{"no permission at all, outgoing change", "regular", Change{Kind: OutgoingType, Update: true, Event: "sendMessage"},
+			[]want{{Refused, "", -1, "The provider's user regular.user may not change outgoing integrations",
+				[]string{"holds neither manage-outgoing-integrations nor manage-own-outgoing-integrations"}, true}}},
+		{"someone else's integration", "owner", Change{Kind: OutgoingType, Update: true, Creator: "admin", Event: "sendMessage"},
+			[]want{{Refused, "", -1, "The provider's user integration.owner may not change this outgoing integration",
+				[]string{"holds manage-own-outgoing-integrations but not manage-outgoing-integrations", "admin created this one"}, false}}},
+		{"the creator not known: no guess", "owner", Change{Kind: IncomingType, Update: true, Channels: []string{"#general"}}, nil},
+		{"its own integration", "owner", Change{Kind: IncomingType, Update: true, Creator: "integration.owner", Channels: []string{"#general"}}, nil},
+		{"a room that does not exist, second entry", "admin", Change{Kind: IncomingType, Channels: []string{"#general", "#nope"}},
+			[]want{{Refused, "channel", 1, "No room #nope", []string{`The entry "#nope" names a room`, `name or ID is "nope"`}, false}}},
+		{"a user that does not exist", "admin", Change{Kind: OutgoingType, Event: "sendMessage", Channels: []string{"all_public_channels", "@nobody"}},
+			[]want{{Refused, "channel", 1, "No user @nobody", []string{`username or ID is "nobody"`}, false}}},
+		{"not a member, incoming", "owner", Change{Kind: IncomingType, Channels: []string{"#general", "#random"}},
+			[]want{{Refused, "channel", 1, "The provider's user integration.owner is not a member of #random",
+				[]string{"holds only manage-own-incoming-integrations", "not a member of #random.", "grant both manage-incoming-integrations and manage-own-incoming-integrations"}, false}}},
+		{"a user as a target", "owner", Change{Kind: IncomingType, Channels: []string{"@alice"}},
+			[]want{{Refused, "channel", 0, "The provider's user integration.owner may not target @alice", []string{"a user (@alice) never counts as one"}, false}}},
+		{"scoped targets need manage-outgoing", "owner", Change{Kind: OutgoingType, Event: "sendMessage", Channels: []string{"all_public_channels", "all_direct_messages"}},
+			[]want{{Refused, "channel", 1, "all_direct_messages needs manage-outgoing-integrations", []string{"holds only manage-own-outgoing-integrations"}, false}}},
+		{"events that watch the whole server", "owner", Change{Kind: OutgoingType, Event: "userCreated", Channels: []string{"#random"}},
+			[]want{{Refused, "event", -1, "The event userCreated needs manage-outgoing-integrations", nil, false}}},
+		{"no post-as user", "admin", Change{Kind: OutgoingType, Event: "sendMessage", Username: "nobody"},
+			[]want{{Refused, "username", -1, "No user nobody", []string{`no user with the username "nobody"`}, false}}},
+		{"a post-as user without message-impersonate", "admin", Change{Kind: IncomingType, Username: "ann"},
+			[]want{{Refused, "username", -1, "ann may not post as an incoming integration", []string{"(roles: user)"}, false}}},
+		{"a post-as user without any role", "admin", Change{Kind: IncomingType, Username: "nora"},
+			[]want{{Refused, "username", -1, "nora may not post as an incoming integration", []string{"(roles: none)"}, false}}},
+		{"outgoing integrations may post as anyone", "admin", Change{Kind: OutgoingType, Event: "sendMessage", Username: "ann"}, nil},
+		{"roles of others unseen", "owner", Change{Kind: IncomingType, Username: "ann"},
+			[]want{{Doubtful, "username", -1, "Cannot check that ann may post as an integration", []string{"may not see the roles of ann"}, true}}},
+		{"oneself as the post-as user", "owner", Change{Kind: IncomingType, Username: "integration.owner"},
+			[]want{{Refused, "username", -1, "integration.owner may not post as an incoming integration", []string{"(roles: user, integration-manager)"}, false}}},
+		{"a target room that names nothing", "admin", Change{Kind: OutgoingType, Event: "sendMessage", TargetRoom: "#nowhere"},
+			[]want{{Doubtful, "targetRoom", -1, "The target room #nowhere names nothing in Rocket.Chat", []string{`none is named "#nowhere"`}, false}}},
+		{"a target user that does not exist", "admin", Change{Kind: OutgoingType, Event: "sendMessage", TargetRoom: "@nobody"},
+			[]want{{Doubtful, "targetRoom", -1, "The target room @nobody names nothing in Rocket.Chat", nil, false}}},
+		{"target rooms by name, ID or user", "admin", Change{Kind: OutgoingType, Event: "sendMessage", TargetRoom: "GENERAL"}, nil},
+		{"incoming integrations have no target room", "admin", Change{Kind: IncomingType, TargetRoom: "#nowhere"}, nil},
+	}
+	ctx := context.Background()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := fakeClient(t, srv, srv.User(map[string]string{"admin": "admin", "owner": rocketchattest.OwnerUsername, "regular": rocketchattest.RegularUsername}[tc.as]), false)
+			info, err := c.Info(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := c.NewDirectory(nil, info).Check(ctx, tc.change)
+			if len(got) != len(tc.want) {
+				t.Fatalf("%d problems, want %d: %+v", len(got), len(tc.want), got)
+			}
+			for i, w := range tc.want {
+				p := got[i]
+				if p.Severity != w.severity || p.Field != w.field || p.Index != w.index || p.Summary != w.summary || (p.Shared != "") != w.shared {
+					t.Errorf("problem %d = %+v, want %+v", i, p, w)
+				}
+				for _, d := range w.detail {
+					if !strings.Contains(p.Detail, d) {
+						t.Errorf("problem %d: detail %q lacks %q", i, p.Detail, d)
+					}
+				}
+			}
+		})
+	}
+}

@@ -313,3 +313,117 @@ func TestCancelDuringBackoff(t *testing.T) {
 		t.Errorf("err %v after %s", err, time.Since(start))
 	}
 }
+
+// TestRateLimitHintBoundaries reads each hint at the edge of what it
+// accepts: just inside and just outside.
+func TestRateLimitHintBoundaries(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	h := func(kv ...string) http.Header {
+		out := http.Header{}
+		for i := 0; i < len(kv); i += 2 {
+			out.Set(kv[i], kv[i+1])
+		}
+		return out
+	}
+	t.Run("X-RateLimit-Reset", func(t *testing.T) {
+		for _, tc := range []struct {
+			value string
+			want  time.Duration
+			ok    bool
+		}{
+			{"0", 0, true},   // seconds from now, nothing to wait
+			{"-1", 0, false}, // no negative time
+			{"5", 5 * time.Second, true},
+			{"999999999", 999999999 * time.Second, true}, // just below epoch seconds: a delta
+			{strconv.FormatInt(now.Add(3*time.Second).Unix(), 10), 3 * time.Second, true},
+			{"99999999999", time.Unix(99999999999, 0).Sub(now), true}, // just below epoch milliseconds: seconds
+			{strconv.FormatInt(now.Add(1500*time.Millisecond).UnixMilli(), 10), 1500 * time.Millisecond, true},
+			{"NaN", 0, false}, {"Inf", 0, false}, {"soon", 0, false}, {"", 0, false},
+		} {
+			got, ok := resetWait(h("X-RateLimit-Reset", tc.value), now)
+			if ok != tc.ok || (ok && got != tc.want) {
+				t.Errorf("%q: %v, %v; want %v, %v", tc.value, got, ok, tc.want, tc.ok)
+			}
+		}
+	})
+	t.Run("the server's Date against the local clock", func(t *testing.T) {
+		reset := strconv.FormatInt(now.Add(10*time.Second).UnixMilli(), 10)
+		for _, tc := range []struct {
+			skew time.Duration // local clock minus the server's
+			want time.Duration
+		}{
+			{0, 10 * time.Second},
+			// Date drops the fraction of a second, so the server may be up to
+			// a second ahead of it: a local clock that far ahead still agrees.
+			{time.Second + clockTolerance, 10*time.Second - time.Second - clockTolerance},
+			{time.Second + clockTolerance + time.Millisecond, 10 * time.Second}, // skewed: measured from Date
+			{-clockTolerance, 10*time.Second + clockTolerance},
+			{-clockTolerance - time.Millisecond, 10 * time.Second},
+		} {
+			got, _ := resetWait(h("X-RateLimit-Reset", reset, "Date", now.Format(http.TimeFormat)), now.Add(tc.skew))
+			if got != tc.want {
+				t.Errorf("skew %v: %v, want %v", tc.skew, got, tc.want)
+			}
+		}
+	})
+	t.Run("the body's seconds", func(t *testing.T) {
+		for _, tc := range []struct {
+			body string
+			want time.Duration
+			ok   bool
+		}{
+			{"You must wait 0 seconds", 0, true},
+			{"You must wait 86400 seconds", 24 * time.Hour, true},
+			{"You must wait 86401 seconds", 0, false},
+			{"You must wait 2.5 seconds", 2500 * time.Millisecond, true},
+			{"Please wait", 0, false},
+		} {
+			got, ok := bodyWait([]byte(tc.body))
+			if ok != tc.ok || (ok && got != tc.want) {
+				t.Errorf("%q: %v, %v; want %v, %v", tc.body, got, ok, tc.want, tc.ok)
+			}
+		}
+	})
+	t.Run("Retry-After", func(t *testing.T) {
+		for _, tc := range []struct {
+			header http.Header
+			want   time.Duration
+			ok     bool
+		}{
+			{h("Retry-After", "0"), 0, true},
+			{h("Retry-After", "-1"), 0, false},
+			{h("Retry-After", "7"), 7 * time.Second, true},
+			{h("Retry-After", now.Add(-time.Minute).Format(http.TimeFormat)), 0, true}, // a date past: no wait
+			{h("Retry-After", now.Add(time.Minute).Format(http.TimeFormat), "Date", now.Add(30*time.Second).Format(http.TimeFormat)), 30 * time.Second, true},
+			{h("Retry-After", "later"), 0, false},
+		} {
+			got, ok := retryAfterWait(tc.header, now)
+			if ok != tc.ok || (ok && got != tc.want) {
+				t.Errorf("%v: %v, %v; want %v, %v", tc.header, got, ok, tc.want, tc.ok)
+			}
+		}
+	})
+	t.Run("a reset that agrees with the body", func(t *testing.T) {
+		at := func(d time.Duration) http.Header {
+			return h("X-RateLimit-Reset", strconv.FormatInt(now.Add(d).UnixMilli(), 10))
+		}
+		for _, tc := range []struct {
+			header http.Header
+			body   string
+			want   time.Duration
+		}{
+			{at(3 * time.Second), tooMany(2), 3*time.Second + rateLimitMargin},                  // within a second of the body: the precise reset
+			{at(3*time.Second + time.Millisecond), tooMany(2), 2*time.Second + rateLimitMargin}, // further: the body
+			{at(0), tooMany(2), rateLimitMargin},
+			{at(maxPlausibleWait), "", maxPlausibleWait + rateLimitMargin},
+		} {
+			got, ok := tooManyRequestsWait(tc.header, []byte(tc.body), now)
+			if !ok || got != tc.want {
+				t.Errorf("%v %q: %v, %v; want %v", tc.header, tc.body, got, ok, tc.want)
+			}
+		}
+		if _, ok := tooManyRequestsWait(at(maxPlausibleWait+time.Millisecond), nil, now); ok {
+			t.Error("a reset further than any plausible window was taken")
+		}
+	})
+}

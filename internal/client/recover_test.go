@@ -110,3 +110,42 @@ func TestFindCreated(t *testing.T) {
 		t.Fatalf("found %+v, err %v", found, err)
 	}
 }
+
+// TestFindCreatedLeavesOutWhatIsTaken leaves out the integrations the
+// caller says are accounted for, and outgoing ones whose channels differ.
+func TestFindCreatedLeavesOutWhatIsTaken(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	admin := fakeClient(t, srv, srv.Admin(), false)
+	req := &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+		Name: "Twin", Enabled: true, Username: "rocket.cat", Channels: []string{"#general", " "},
+	}}
+	doc, err := admin.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+		Name: "Twin", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	since := admin.ServerTime(time.Now()).Add(-time.Minute)
+	if found, err := admin.FindCreated(ctx, req, since, nil); err != nil || len(found) != 1 || found[0].ID != doc.ID {
+		t.Fatalf("found %+v, %v: blank channels are compared as Rocket.Chat drops them", found, err)
+	}
+	taken := func(id string) bool { return id == doc.ID }
+	if found, err := admin.FindCreated(ctx, req, since, taken); err != nil || len(found) != 0 {
+		t.Errorf("found %+v, %v: an integration accounted for was offered again", found, err)
+	}
+
+	out := &OutgoingIntegrationRequest{
+		IntegrationRequestCommon: IntegrationRequestCommon{Name: "Relay", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		Event:                    "sendMessage", URLs: []string{"https://bot.example.com"},
+	}
+	if _, err := admin.CreateIntegration(ctx, out); err != nil {
+		t.Fatal(err)
+	}
+	other := *out
+	other.Channels = []string{"#random"}
+	if found, err := admin.FindCreated(ctx, &other, since, nil); err != nil || len(found) != 0 {
+		t.Errorf("found %+v, %v: an outgoing integration with other channels matched", found, err)
+	}
+}
