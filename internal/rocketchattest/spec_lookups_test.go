@@ -2,7 +2,9 @@ package rocketchattest_test
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -319,6 +321,112 @@ func specLookups() []row {
 			setup: func(e *env) { e.create("in", "admin", incomingBody(map[string]any{"script": "class Script {}"})) },
 			req:   update("admin", incomingUpdate("in", map[string]any{"script": "class Script {}", "scriptEngine": "vm2"})), status: 400,
 			body: meteorFailure("[integration-scripts-unknown-engine]", "integration-scripts-unknown-engine", nil),
+		},
+
+		// §L12 the default rate limit
+		{
+			name: "§L12 by default, Rocket.Chat's limit: 10 calls per 60 s per endpoint for a user without the bypass", clock: true,
+			setup: func(e *env) {
+				for range 10 {
+					e.ok(me("owner"))
+				}
+			},
+			req: me("owner"), status: 429,
+			headers: map[string]any{"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "0"},
+			want:    map[string]any{"error": contains("You must wait 60 seconds")},
+		},
+		{
+			name: "§L12 /api/info is never limited", clock: true,
+			setup: func(e *env) {
+				for range 20 {
+					e.ok(req{method: http.MethodGet, path: "/api/info"})
+				}
+			},
+			req: req{method: http.MethodGet, path: "/api/info"}, status: 200,
+			headers: map[string]any{"X-RateLimit-Limit": absent},
+		},
+		{
+			name: "§L12 WithoutRateLimit turns the limiter off", opts: []rc.Option{rc.WithoutRateLimit()},
+			setup: func(e *env) {
+				for range 20 {
+					e.ok(me("owner"))
+				}
+			},
+			req: me("owner"), status: 200,
+			headers: map[string]any{"X-RateLimit-Limit": absent},
+		},
+		{name: "§L12 a limit of zero calls is no limit", opts: []rc.Option{rc.WithRateLimit(0, time.Minute)}, req: me("owner"), status: 200,
+			headers: map[string]any{"X-RateLimit-Limit": absent}},
+
+		// Edges the rows above leave open.
+		{name: "§3.3 count above the upper limit: 100", setup: createMany(101), req: list("admin", "count=101"), status: 200,
+			want: map[string]any{"items": float64(100), "total": float64(101)}},
+		{name: "§3.3 a negative count counts as its size", setup: createMany(3), req: list("admin", "count=-2"), status: 200,
+			want: map[string]any{"items": float64(2), "total": float64(3)}},
+		{name: "§3.3 count=0: no limit", setup: createMany(3), req: list("admin", "count=0"), status: 200,
+			want: map[string]any{"items": float64(3)}},
+		{
+			name: "§3.6 the default sort puts the newest run first, whatever the ties", clock: true,
+			setup: func(e *env) {
+				e.create("out", "admin", outgoingBody(nil))
+				for i := range 6 {
+					e.clock.Advance(time.Second)
+					id, err := e.srv.AddHistory(e.vars["out"], "sendMessage", true)
+					if err != nil {
+						e.t.Fatal(err)
+					}
+					e.vars["h"+strconv.Itoa(i)] = id
+				}
+			},
+			req: history("admin", "id={{out}}"), status: 200,
+			want: map[string]any{"history.0._id": "{{h5}}", "history.1._id": "{{h4}}", "history.2._id": "{{h3}}", "history.5._id": "{{h0}}"},
+		},
+		{name: "§L6 #2 settings paged: count=1", req: settingsPublic("", "count=1"), status: 200,
+			want: map[string]any{"settings": lenIs(1), "settings.0._id": "Site_Name", "total": float64(2), "count": float64(1)}},
+		{
+			name: "§L4 #2 updatedSince at the very time of a change leaves it out", clock: true,
+			req: subscriptions("owner", "updatedSince="+url.QueryEscape(t0.Format("2006-01-02T15:04:05.000Z"))), status: 200,
+			want: map[string]any{"update": lenIs(0)},
+		},
+		{
+			name: "§L4 #2 updatedSince just before a change keeps it", clock: true,
+			req: subscriptions("owner", "updatedSince="+url.QueryEscape(t0.Add(-time.Millisecond).Format("2006-01-02T15:04:05.000Z"))), status: 200,
+			want: map[string]any{"update": lenIs(3)},
+		},
+		{name: "§L2 #6 the creator of a room", req: roomsInfo("admin", "roomName=dev"), status: 200, want: map[string]any{"room.u.username": "admin"}},
+		{name: "§L7 8.6.0 requires message-impersonate", opts: []rc.Option{rc.WithVersion("8.6.0")},
+			setup: func(e *env) { e.userWith("ann") }, req: create("admin", incomingBody(map[string]any{"username": "ann"})), status: 400},
+		{name: "§L7 9.0 requires it too", opts: []rc.Option{rc.WithVersion("9.0.0")},
+			setup: func(e *env) { e.userWith("ann") }, req: create("admin", incomingBody(map[string]any{"username": "ann"})), status: 400},
+		{name: "§L7 7.9 does not", opts: []rc.Option{rc.WithVersion("7.9.0")},
+			setup: func(e *env) { e.userWith("ann") }, req: create("admin", incomingBody(map[string]any{"username": "ann"})), status: 200},
+		{
+			name: "§3.7 #10 one direct room per pair of users, however many posts",
+			setup: func(e *env) {
+				e.create("in", "admin", incomingBody(map[string]any{"channel": "@alice"}))
+				e.ok(postHook("in", map[string]any{"text": "one"}))
+				e.ok(postHook("in", map[string]any{"text": "two"}))
+			},
+			req: usersInfo("alice", "username=alice&includeUserRooms=true"), status: 200,
+			check: func(e *env, r *resp) {
+				direct := 0
+				for _, s := range r.body["user"].(map[string]any)["rooms"].([]any) {
+					if s.(map[string]any)["t"] == "d" {
+						direct++
+					}
+				}
+				if direct != 1 {
+					e.t.Errorf("alice has %d direct rooms with the webhook's user, want 1", direct)
+				}
+				messagesIn("@alice", "one", "two")(e, r)
+			},
+		},
+		{
+			name: "§3.7 #10 a user's direct room with itself", setup: func(e *env) {
+				e.create("in", "admin", incomingBody(map[string]any{"channel": "@rocket.cat"}))
+			},
+			req: postHook("in", map[string]any{"text": "note to self"}), status: 200,
+			check: messagesIn("@rocket.cat", "note to self"),
 		},
 
 		// §L11 me
