@@ -98,13 +98,7 @@ func TestServerProgram(t *testing.T) {
 		}
 
 		// What `curl -H X-User-Id -H X-Auth-Token $ROCKETCHAT_URL/api/v1/me` does.
-		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, env["ROCKETCHAT_URL"]+"/api/v1/me", nil)
-		req.Header.Set("X-User-Id", env["ROCKETCHAT_USER_ID"])
-		req.Header.Set("X-Auth-Token", env["ROCKETCHAT_AUTH_TOKEN"])
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := getAsPrintedUser(t, env, "/api/v1/me")
 		var me map[string]any
 		err = json.NewDecoder(res.Body).Decode(&me)
 		res.Body.Close()
@@ -114,7 +108,7 @@ func TestServerProgram(t *testing.T) {
 
 		// The printed username and password log in too.
 		body, _ := json.Marshal(map[string]string{"user": env["ROCKETCHAT_USERNAME"], "password": env["ROCKETCHAT_PASSWORD"]})
-		req, _ = http.NewRequestWithContext(t.Context(), http.MethodPost, env["ROCKETCHAT_URL"]+"/api/v1/login", bytes.NewReader(body))
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, env["ROCKETCHAT_URL"]+"/api/v1/login", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		res, err = http.DefaultClient.Do(req)
 		if err != nil {
@@ -202,13 +196,7 @@ func TestServerProgram(t *testing.T) {
 			wantLimit string
 		}{{nil, "10"}, {[]string{"-rate-limit", "3/1m"}, "3"}, {[]string{"-rate-limit", "off"}, ""}} {
 			env, _, _ := startProgram(t, bin, append([]string{"-listen", "127.0.0.1:0", "-user", "owner"}, tc.args...)...)
-			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, env["ROCKETCHAT_URL"]+"/api/v1/me", nil)
-			req.Header.Set("X-User-Id", env["ROCKETCHAT_USER_ID"])
-			req.Header.Set("X-Auth-Token", env["ROCKETCHAT_AUTH_TOKEN"])
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := getAsPrintedUser(t, env, "/api/v1/me")
 			res.Body.Close()
 			if got := res.Header.Get("X-RateLimit-Limit"); got != tc.wantLimit {
 				t.Errorf("%v: X-RateLimit-Limit %q, want %q", tc.args, got, tc.wantLimit)
@@ -219,13 +207,7 @@ func TestServerProgram(t *testing.T) {
 	t.Run("-rooms adds public channels", func(t *testing.T) {
 		env, _, _ := startProgram(t, bin, "-listen", "127.0.0.1:0", "-rooms", "3", "-user", "owner")
 		for room, want := range map[string]int{"room-3": 200, "room-4": 400} {
-			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, env["ROCKETCHAT_URL"]+"/api/v1/rooms.info?roomName="+room, nil)
-			req.Header.Set("X-User-Id", env["ROCKETCHAT_USER_ID"])
-			req.Header.Set("X-Auth-Token", env["ROCKETCHAT_AUTH_TOKEN"])
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := getAsPrintedUser(t, env, "/api/v1/rooms.info?roomName="+room)
 			res.Body.Close()
 			if res.StatusCode != want {
 				t.Errorf("rooms.info %s: %d, want %d", room, res.StatusCode, want)
@@ -301,4 +283,18 @@ func startProgram(t *testing.T, bin string, args ...string) (map[string]string, 
 		}
 	}
 	return env, sc, cmd
+}
+
+// getAsPrintedUser makes a GET with the credentials the program printed, as
+// `curl -H X-User-Id -H X-Auth-Token` would.
+func getAsPrintedUser(t *testing.T, env map[string]string, path string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, env["ROCKETCHAT_URL"]+path, nil)
+	req.Header.Set("X-User-Id", env["ROCKETCHAT_USER_ID"])
+	req.Header.Set("X-Auth-Token", env["ROCKETCHAT_AUTH_TOKEN"])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
