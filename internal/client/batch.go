@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"sync"
 )
 
@@ -15,9 +14,11 @@ import (
 // It stays correct where pages cannot help: an integration missing from the
 // pages is read with get, which alone decides between "gone" and "not
 // allowed"; a user who sees only their own integrations in the list still
-// gets get's answer for the others. Pages are fetched only while they can pay
+// gets get's answer for the others. Get fetches pages only while they can pay
 // off — never more pages than reads so far — so that a server with many
-// integrations the run does not manage costs at most a page per read.
+// integrations the run does not manage costs at most a page per read; All,
+// which a plan that creates calls to find integrations of the same name,
+// reads every page once for the run.
 //
 // Create one per run (per provider configuration) so that nothing older than
 // the run is served, and tell it about writes (Put, Forget). It is safe for
@@ -29,7 +30,7 @@ type BatchReader struct {
 	docs     map[string]Integration
 	offset   int           // of the next page
 	complete bool          // every page has been read
-	failed   bool          // listing failed; reads fall back to get
+	failed   error         // why listing failed; reads then fall back to get
 	reads    int           // Get calls so far
 	pages    int           // pages fetched so far
 	fetching chan struct{} // closed when the page being fetched has arrived
@@ -49,7 +50,7 @@ func (b *BatchReader) Get(ctx context.Context, id string) (*Integration, error) 
 			b.mu.Unlock()
 			return &doc, nil
 		}
-		if b.complete || b.failed || b.pages >= b.reads {
+		if b.complete || b.failed != nil || b.pages >= b.reads {
 			b.mu.Unlock()
 			return b.get(ctx, id)
 		}
@@ -99,7 +100,7 @@ func (b *BatchReader) fetchPage(ctx context.Context) {
 	case err != nil:
 		// Listing is not possible (no permission to list, or the server
 		// keeps failing): get still is.
-		b.failed = true
+		b.failed = err
 		b.c.debug(ctx, "reading integrations one by one: listing them failed", map[string]any{"error": err.Error()})
 	default:
 		b.pages++
@@ -150,9 +151,9 @@ func (b *BatchReader) Stats() (reads, pages int) {
 func (b *BatchReader) All(ctx context.Context) ([]Integration, error) {
 	b.mu.Lock()
 	for !b.complete {
-		if b.failed {
+		if err := b.failed; err != nil {
 			b.mu.Unlock()
-			return nil, errListingFailed
+			return nil, err
 		}
 		if err := b.nextPage(ctx); err != nil {
 			return nil, err
@@ -165,5 +166,3 @@ func (b *BatchReader) All(ctx context.Context) ([]Integration, error) {
 	b.mu.Unlock()
 	return out, nil
 }
-
-var errListingFailed = errors.New("listing the integrations failed")

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"sync"
 	"time"
 )
@@ -120,6 +119,9 @@ type Client struct {
 	// joinedLogin, when set, is told that a call waits for a login another
 	// call runs; tests synchronise on it.
 	joinedLogin func()
+	// awaitsProbe, when set, is told that a call waits for the answer that
+	// says whether an endpoint is rate-limited.
+	awaitsProbe func()
 }
 
 // New checks cfg and returns a Client. It does not contact the server.
@@ -198,7 +200,7 @@ func (c *Client) URL() string { return c.baseURL }
 
 // WebhookURL is the address of an incoming integration: <URL>/hooks/<id>/<token>.
 func (c *Client) WebhookURL(id, token string) string {
-	return c.baseURL + "/hooks/" + url.PathEscape(id) + "/" + url.PathEscape(token)
+	return hookURL(c.baseURL, id, token)
 }
 
 // UserID is the id of the user the client acts as: the configured one with

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,18 +15,21 @@ import (
 // an update need to know: who the caller is and what it may do, which rooms
 // and users exist, which rooms the caller is a member of, and Rocket.Chat's
 // Site_Url. Each answer is looked up once and shared by every resource of the
-// run, so a plan costs a call per distinct room and user, never per resource.
-// It is safe for concurrent use.
+// run, so a plan costs a call or two per distinct room and user, never per
+// resource. It is safe for concurrent use.
 type Directory struct {
 	c      *Client
 	server *ServerInfo
+
+	freshOnce sync.Once
+	fresh     *Directory
 
 	caller      lazy[*User]
 	permissions lazy[map[string][]string]
 	memberships lazy[[]Subscription]
 	siteURL     lazy[string]
 	rooms       lazyMap[string, RoomLookup]
-	users       lazyMap[userKey, UserLookup]
+	users       lazyMap[userKey, *UserInfo]
 }
 
 // NewDirectory returns a directory for one run. caller is the user the
@@ -39,15 +43,18 @@ func (c *Client) NewDirectory(caller *User, server *ServerInfo) *Directory {
 	return d
 }
 
-// Fresh returns a directory that knows only the caller and the server:
-// after Rocket.Chat refused a change, the world may differ from what the
-// run looked up earlier.
+// Fresh returns a directory that knew only the caller and the server when
+// it was made: after Rocket.Chat refused a change, the world may differ from
+// what the run looked up earlier. Every refusal of the run shares it, so
+// they cost the look-ups once.
 func (d *Directory) Fresh() *Directory {
-	f := &Directory{c: d.c, server: d.server}
-	if d.caller.done && d.caller.err == nil {
-		f.caller.done, f.caller.val = true, d.caller.val
-	}
-	return f
+	d.freshOnce.Do(func() {
+		d.fresh = &Directory{c: d.c, server: d.server}
+		if caller, ok := d.caller.peek(); ok {
+			d.fresh.caller.done, d.fresh.caller.val = true, caller
+		}
+	})
+	return d.fresh
 }
 
 // Caller is the user the client acts as, with its global roles.
@@ -126,9 +133,9 @@ func (d *Directory) lookupRoom(ctx context.Context, x string) RoomLookup {
 			// the other user's, which "#x" does not match.
 			if s.RoomID == x || (s.Type != "d" && s.Name == x) {
 				out.Exists, out.ID, out.Type = Yes, s.RoomID, s.Type
-				out.Member = Yes
-				if s.Status == "INVITED" {
-					out.Member, out.Err = Unknown, errInvited
+				out.Member = membership(s)
+				if out.Member == Unknown {
+					out.Err = errInvited
 				}
 				return out
 			}
@@ -162,6 +169,15 @@ func (d *Directory) lookupRoom(ctx context.Context, x string) RoomLookup {
 // source.
 var errInvited = errors.New("the provider's user is invited to the room but has not joined it, and Rocket.Chat may not count an invitation")
 
+// membership says whether a subscription makes the caller a member: an
+// invitation not yet accepted may not count (errInvited).
+func membership(s Subscription) Tristate {
+	if s.Status == "INVITED" {
+		return Unknown
+	}
+	return Yes
+}
+
 // Memberships lists the rooms the caller is a member of.
 func (d *Directory) Memberships(ctx context.Context) ([]Subscription, error) {
 	return d.memberships.get(ctx, d.c.Subscriptions)
@@ -176,10 +192,7 @@ func (d *Directory) IsMemberOfRoomWithID(ctx context.Context, id string) Tristat
 	}
 	for _, s := range subs {
 		if s.RoomID == id {
-			if s.Status == "INVITED" {
-				return Unknown
-			}
-			return Yes
+			return membership(s)
 		}
 	}
 	return No
@@ -195,24 +208,22 @@ type UserLookup struct {
 	Err      error
 }
 
+// userKey is a users.info question: x as username= or, with byID, as userId=.
 type userKey struct {
 	x    string
 	byID bool
 }
 
+// userInfo asks users.info once per run for each question.
+func (d *Directory) userInfo(ctx context.Context, x string, byID bool) (*UserInfo, error) {
+	return d.users.get(ctx, userKey{x, byID}, func(ctx context.Context) (*UserInfo, error) { return d.c.UserInfo(ctx, x, byID) })
+}
+
 // User looks up a user by exact username, or, with byID, by username or _id
 // as an "@x" target is.
 func (d *Directory) User(ctx context.Context, x string, byID bool) UserLookup {
-	u, err := d.users.get(ctx, userKey{x, byID}, func(ctx context.Context) (UserLookup, error) { return d.lookupUser(ctx, x, byID), nil })
-	if err != nil {
-		return UserLookup{Err: err}
-	}
-	return u
-}
-
-func (d *Directory) lookupUser(ctx context.Context, x string, byID bool) UserLookup {
 	var out UserLookup
-	u, err := d.c.UserInfo(ctx, x, false)
+	u, err := d.userInfo(ctx, x, false)
 	switch {
 	case err == nil && u.Username == x:
 		out.Exists, out.User = Yes, u
@@ -230,9 +241,10 @@ func (d *Directory) lookupUser(ctx context.Context, x string, byID bool) UserLoo
 		out.Err = err
 		return out
 	}
-	if byID && out.ByIDOnly == nil {
-		// Versions before 8 match userId against _id only.
-		u, err := d.c.UserInfo(ctx, x, true)
+	if byID && out.ByIDOnly == nil && (d.server == nil || !d.server.AtLeast(8, 0)) {
+		// Versions before 8 match username= against usernames only, and
+		// userId= against _id.
+		u, err := d.userInfo(ctx, x, true)
 		switch {
 		case err == nil && u.ID == x:
 			out.Exists, out.User = Yes, u
@@ -251,7 +263,7 @@ func (d *Directory) lookupUser(ctx context.Context, x string, byID bool) UserLoo
 // users reach it, from which its UI builds webhook URLs. It is "" when the
 // setting cannot be read.
 func (d *Directory) SiteURL(ctx context.Context) string {
-	v, _ := d.siteURL.get(ctx, func(ctx context.Context) (string, error) {
+	v, err := d.siteURL.get(ctx, func(ctx context.Context) (string, error) {
 		raw, found, err := d.c.PublicSetting(ctx, "Site_Url")
 		if err != nil || !found {
 			return "", err
@@ -262,6 +274,9 @@ func (d *Directory) SiteURL(ctx context.Context) string {
 		}
 		return strings.TrimSpace(s), nil
 	})
+	if err != nil && ctx.Err() == nil {
+		d.c.debug(ctx, "Site_Url could not be read; webhook URLs are built on the provider's server URL", map[string]any{"error": err.Error()})
+	}
 	return v
 }
 
@@ -270,19 +285,27 @@ var httpScheme = regexp.MustCompile(`(?i)^https?://`)
 // WebhookURL is an incoming integration's address as Rocket.Chat's UI shows
 // it: Meteor's absoluteUrl("hooks/<id>/<token>") with Site_Url as the root
 // (http:// added when it has no scheme, a slash before the path). Without a
-// readable Site_Url it is built on the provider's server URL.
-func (d *Directory) WebhookURL(ctx context.Context, id, token string) string {
+// readable Site_Url it is built on the provider's server URL, and
+// fromSiteURL is false.
+func (d *Directory) WebhookURL(ctx context.Context, id, token string) (u string, fromSiteURL bool) {
 	root := d.SiteURL(ctx)
 	if root == "" {
-		return d.c.WebhookURL(id, token)
+		return d.c.WebhookURL(id, token), false
 	}
 	if !httpScheme.MatchString(root) {
 		root = "http://" + root
 	}
-	if !strings.HasSuffix(root, "/") {
-		root += "/"
-	}
-	return root + "hooks/" + id + "/" + token
+	return hookURL(root, id, token), true
+}
+
+// hookURL is root/hooks/<id>/<token>.
+func hookURL(root, id, token string) string {
+	return strings.TrimSuffix(root, "/") + HookPath(id, token)
+}
+
+// HookPath is the path of an incoming integration's webhook URL.
+func HookPath(id, token string) string {
+	return "/hooks/" + url.PathEscape(id) + "/" + url.PathEscape(token)
 }
 
 // lazy is a value loaded once, on first use, by one caller while the others
@@ -294,6 +317,13 @@ type lazy[T any] struct {
 	val     T
 	err     error
 	loading chan struct{}
+}
+
+// peek returns the value when it was loaded without an error.
+func (l *lazy[T]) peek() (T, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.val, l.done && l.err == nil
 }
 
 func (l *lazy[T]) get(ctx context.Context, load func(context.Context) (T, error)) (T, error) {

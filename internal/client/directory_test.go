@@ -36,17 +36,17 @@ func TestWebhookURLFollowsSiteURL(t *testing.T) {
 				srv.SetSiteURL("")
 			}
 			c := fakeClient(t, srv, srv.Admin(), false)
-			got := c.NewDirectory(nil, nil).WebhookURL(context.Background(), "ID", "TOKEN")
-			if want := strings.ReplaceAll(tc.want, "{base}", srv.URL()); got != want {
-				t.Errorf("Site_Url %q: webhook URL %q, want %q", tc.siteURL, got, want)
+			got, fromSiteURL := c.NewDirectory(nil, nil).WebhookURL(context.Background(), "ID", "TOKEN")
+			if want := strings.ReplaceAll(tc.want, "{base}", srv.URL()); got != want || fromSiteURL != (tc.siteURL != "") {
+				t.Errorf("Site_Url %q: webhook URL %q (from Site_Url: %t), want %q", tc.siteURL, got, fromSiteURL, want)
 			}
 		})
 	}
 	t.Run("unreadable Site_Url", func(t *testing.T) {
 		s := newScripted(t, reply(http.StatusNotFound, `{"success":false}`))
 		c := newTestClient(t, s.URL).c
-		if got := c.NewDirectory(nil, nil).WebhookURL(context.Background(), "ID", "TOKEN"); got != s.URL+"/hooks/ID/TOKEN" {
-			t.Errorf("webhook URL %q, want one on the client's URL", got)
+		if got, fromSiteURL := c.NewDirectory(nil, nil).WebhookURL(context.Background(), "ID", "TOKEN"); got != s.URL+"/hooks/ID/TOKEN" || fromSiteURL {
+			t.Errorf("webhook URL %q (from Site_Url: %t), want one on the client's URL", got, fromSiteURL)
 		}
 	})
 	t.Run("read once per directory", func(t *testing.T) {
@@ -116,27 +116,47 @@ func TestLazySharesOneLoad(t *testing.T) {
 }
 
 // TestLookupsCostOneCallEach looks up the same rooms and users many times
-// in one run: each distinct one costs its calls once.
+// in one run: each distinct one costs its calls once, a user named both as
+// post-as user and as "@x" target included, and Rocket.Chat 8, which
+// matches username= against _id too, is not asked twice.
 func TestLookupsCostOneCallEach(t *testing.T) {
-	srv := rocketchattest.NewServer()
+	srv := rocketchattest.NewServer(rocketchattest.WithoutRateLimit()) // three runs in one window
 	defer srv.Close()
 	c := fakeClient(t, srv, srv.Owner(), false)
-	d := c.NewDirectory(nil, nil)
 	ctx := context.Background()
-	for range 20 {
-		d.Room(ctx, "general") // a membership: no rooms.info
-		d.Room(ctx, "random")  // not a member: rooms.info by name
-		d.Room(ctx, "nope")    // by name, then by _id
-		d.User(ctx, "rocket.cat", false)
-		d.User(ctx, "nobody", true) // by username, then by _id
-	}
-	for ep, want := range map[string]int{
-		rocketchattest.EndpointSubscriptionsGet: 1,
-		rocketchattest.EndpointRoomsInfo:        3,
-		rocketchattest.EndpointUsersInfo:        3,
+	var d *Directory
+	for _, tc := range []struct {
+		server    *ServerInfo
+		usersInfo int
+	}{
+		{nil, 3},                              // nobody: by username, then by _id
+		{&ServerInfo{Major: 7, Minor: 10}, 3}, // the same before 8
+		{&ServerInfo{Major: 8, Minor: 8}, 2},
 	} {
-		if got := srv.Requests(ep); got != want {
-			t.Errorf("%s: %d calls, want %d", ep, got, want)
+		before := map[string]int{}
+		for _, ep := range []string{rocketchattest.EndpointSubscriptionsGet, rocketchattest.EndpointRoomsInfo, rocketchattest.EndpointUsersInfo} {
+			before[ep] = srv.Requests(ep)
+		}
+		d = c.NewDirectory(nil, tc.server)
+		for range 20 {
+			d.Room(ctx, "general") // a membership: no rooms.info
+			d.Room(ctx, "random")  // not a member: rooms.info by name
+			d.Room(ctx, "nope")    // by name, then by _id
+			d.User(ctx, "rocket.cat", false)
+			d.User(ctx, "nobody", true)
+			d.User(ctx, "nobody", false)
+		}
+		for ep, want := range map[string]int{
+			rocketchattest.EndpointSubscriptionsGet: 1,
+			rocketchattest.EndpointRoomsInfo:        3,
+			rocketchattest.EndpointUsersInfo:        tc.usersInfo,
+		} {
+			if got := srv.Requests(ep) - before[ep]; got != want {
+				t.Errorf("server %v: %s: %d calls, want %d", tc.server, ep, got, want)
+			}
+		}
+		if u := d.User(ctx, "nobody", true); u.Exists != No {
+			t.Errorf("server %v: @nobody: %+v", tc.server, u)
 		}
 	}
 	if r := d.Room(ctx, "random"); r.Exists != Yes || r.Member != No || r.Type != "c" {
@@ -186,8 +206,8 @@ func TestLookupsOfOddAnswers(t *testing.T) {
 	t.Run("Site_Url that is no string", func(t *testing.T) {
 		s := newScripted(t, reply(200, `{"settings":[{"_id":"Site_Url","value":42}],"success":true}`))
 		c := newTestClient(t, s.URL).c
-		if got := c.NewDirectory(nil, nil).WebhookURL(ctx, "I", "T"); got != s.URL+"/hooks/I/T" {
-			t.Errorf("webhook URL %q", got)
+		if got, fromSiteURL := c.NewDirectory(nil, nil).WebhookURL(ctx, "I", "T"); got != s.URL+"/hooks/I/T" || fromSiteURL {
+			t.Errorf("webhook URL %q (from Site_Url: %t)", got, fromSiteURL)
 		}
 	})
 	t.Run("an invitation is no membership", func(t *testing.T) {
@@ -212,8 +232,12 @@ func TestLookupsOfOddAnswers(t *testing.T) {
 		if u, err := d.Caller(ctx); err != nil || u.Username != "who" {
 			t.Fatalf("caller %+v, %v", u, err)
 		}
-		if f := d.Fresh(); f.caller.val == nil || f.caller.val.Username != "who" {
+		f := d.Fresh()
+		if f.caller.val == nil || f.caller.val.Username != "who" {
 			t.Error("a fresh directory forgot the caller")
+		}
+		if d.Fresh() != f {
+			t.Error("two refusals of a run got two fresh directories, which look everything up twice")
 		}
 	})
 }

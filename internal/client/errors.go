@@ -341,12 +341,8 @@ func IsPermissionDenied(err error) bool {
 	if text == "not-authorized" {
 		return true
 	}
-	if permissionErrorTypes[e.ErrorType] {
-		return true
-	}
-	// Some versions drop errorType; Meteor still ends the text with "[type]".
 	for t := range permissionErrorTypes {
-		if strings.HasSuffix(text, "["+t+"]") {
+		if hasErrorType(err, t) {
 			return true
 		}
 	}

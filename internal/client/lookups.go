@@ -60,7 +60,7 @@ func IsRoomHidden(err error) bool {
 	if !errors.As(err, &e) || e.StatusCode != http.StatusBadRequest {
 		return false
 	}
-	return strings.TrimSpace(e.ErrorText) == "not-allowed" || e.ErrorType == "error-room-archived"
+	return strings.TrimSpace(e.ErrorText) == "not-allowed" || hasErrorType(err, "error-room-archived")
 }
 
 // UserInfo is a user as users.info returns it. Roles is nil when the caller
@@ -169,6 +169,8 @@ func (c *Client) PublicSetting(ctx context.Context, id string) (value json.RawMe
 	return nil, false, nil
 }
 
+// hasErrorType reports whether err is a 400 of that errorType; some versions
+// leave errorType out, and Meteor still ends the text with "[type]".
 func hasErrorType(err error, errorType string) bool {
 	var e *APIError
 	if !errors.As(err, &e) || e.StatusCode != http.StatusBadRequest {

@@ -104,9 +104,8 @@ func kindWord(kind IntegrationType) string {
 
 // rights is what the caller may do with integrations of one kind.
 type rights struct {
-	user           *User
-	manage, own    bool
-	manageOutgoing bool
+	user        *User
+	manage, own bool
 }
 
 func (d *Directory) rights(ctx context.Context, kind IntegrationType) (*rights, error) {
@@ -122,10 +121,41 @@ func (d *Directory) rights(ctx context.Context, kind IntegrationType) (*rights, 
 	if r.own, err = d.Holds(ctx, caller.Roles, own); err != nil {
 		return nil, err
 	}
-	if r.manageOutgoing, err = d.Holds(ctx, caller.Roles, PermManageOutgoing); err != nil {
-		return nil, err
-	}
 	return r, nil
+}
+
+// refusedByPermissions is what Rocket.Chat refuses before it looks at any
+// value: a caller holding neither permission of the kind, or only the
+// manage-own one for an integration another user created. verb is create,
+// change or delete; creator is "" for a create or when not known.
+func refusedByPermissions(r *rights, kind IntegrationType, verb, creator string) *Problem {
+	manage, own := kindPermissions(kind)
+	word := kindWord(kind)
+	switch {
+	case !r.manage && !r.own:
+		return &Problem{
+			Severity: Refused, Index: -1, Shared: verb + ":" + word,
+			Summary: fmt.Sprintf("The provider's user %s may not %s %s integrations", r.user.Username, verb, word),
+			Detail: fmt.Sprintf("Rocket.Chat refuses it: %s holds neither %s nor %s. An administrator can grant either under "+
+				"Administration → Permissions (to one of its roles: %s); %s covers only the %s integrations the user creates. "+
+				"This holds for every %s integration of the run, and is reported once.",
+				r.user.Username, manage, own, rolesText(r.user.Roles), own, word, word),
+		}
+	case !r.manage && creator != "" && creator != r.user.Username:
+		fix := fmt.Sprintf("manage this integration with %s's credentials", creator)
+		if verb == "delete" {
+			fix = fmt.Sprintf("delete the integration as %s, or remove it from the state with terraform state rm to stop "+
+				"managing it", creator)
+		}
+		return &Problem{
+			Severity: Refused, Index: -1,
+			Summary: fmt.Sprintf("The provider's user %s may not %s this %s integration", r.user.Username, verb, word),
+			Detail: fmt.Sprintf("%s holds %s but not %s, so Rocket.Chat lets it %s only the %s integrations it created, and "+
+				"%s created this one. Grant %s to one of its roles (%s), or %s.",
+				r.user.Username, own, manage, verb, word, creator, manage, rolesText(r.user.Roles), fix),
+		}
+	}
+	return nil
 }
 
 // Check finds what Rocket.Chat would refuse in a create or an update: the
@@ -145,36 +175,18 @@ func (d *Directory) Check(ctx context.Context, ch Change) []Problem {
 			fmt.Sprintf("The provider could not read the permissions of its user, so it cannot tell before the apply whether "+
 				"Rocket.Chat accepts this %s integration: %s", kindWord(ch.Kind), err))}
 	}
-	manage, own := kindPermissions(ch.Kind)
-	word := kindWord(ch.Kind)
-	action := "create"
+	verb := "create"
 	if ch.Update {
-		action = "change"
+		verb = "change"
 	}
-	if !r.manage && !r.own {
-		return []Problem{{
-			Severity: Refused, Index: -1, Shared: "rights:" + word,
-			Summary: fmt.Sprintf("The provider's user %s may not %s %s integrations", r.user.Username, action, word),
-			Detail: fmt.Sprintf("Rocket.Chat refuses it: %s holds neither %s nor %s. An administrator can grant either under "+
-				"Administration → Permissions (to one of its roles: %s); %s covers only the %s integrations it creates. "+
-				"This holds for every %s integration of the run, and is reported once.",
-				r.user.Username, manage, own, rolesText(r.user.Roles), own, word, word),
-		}}
-	}
-	if ch.Update && !r.manage && ch.Creator != "" && ch.Creator != r.user.Username {
-		return []Problem{{
-			Severity: Refused, Index: -1,
-			Summary: fmt.Sprintf("The provider's user %s may not change this %s integration", r.user.Username, word),
-			Detail: fmt.Sprintf("%s holds %s but not %s, so Rocket.Chat lets it change only the %s integrations it created, and "+
-				"%s created this one. Grant %s to one of its roles (%s), or manage this integration with %s's credentials.",
-				r.user.Username, own, manage, word, ch.Creator, manage, rolesText(r.user.Roles), ch.Creator),
-		}}
+	if p := refusedByPermissions(r, ch.Kind, verb, ch.Creator); p != nil {
+		return []Problem{*p}
 	}
 
 	var problems []Problem
 	ev, knownEvent := OutgoingEvents[ch.Event]
 	usesChannels := ch.Kind == IncomingType || (knownEvent && ev.Channels)
-	if ch.Kind == OutgoingType && knownEvent && !ev.Channels && !r.manageOutgoing {
+	if ch.Kind == OutgoingType && knownEvent && !ev.Channels && !r.manage {
 		problems = append(problems, Problem{
 			Severity: Refused, Field: "event", Index: -1,
 			Summary: fmt.Sprintf("The event %s needs %s", ch.Event, PermManageOutgoing),
@@ -208,25 +220,8 @@ func (d *Directory) CheckRemove(ctx context.Context, kind IntegrationType, creat
 	if err != nil {
 		return nil // the delete itself will say
 	}
-	manage, own := kindPermissions(kind)
-	word := kindWord(kind)
-	switch {
-	case !r.manage && !r.own:
-		return []Problem{{
-			Severity: Refused, Index: -1, Shared: "remove:" + word,
-			Summary: fmt.Sprintf("The provider's user %s may not delete %s integrations", r.user.Username, word),
-			Detail: fmt.Sprintf("Rocket.Chat refuses it: %s holds neither %s nor %s. An administrator can grant either under "+
-				"Administration → Permissions (to one of its roles: %s). This holds for every %s integration of the run, and "+
-				"is reported once.", r.user.Username, manage, own, rolesText(r.user.Roles), word),
-		}}
-	case !r.manage && creator != "" && creator != r.user.Username:
-		return []Problem{{
-			Severity: Refused, Index: -1,
-			Summary: fmt.Sprintf("The provider's user %s may not delete this %s integration", r.user.Username, word),
-			Detail: fmt.Sprintf("%s holds %s but not %s, so Rocket.Chat lets it delete only the %s integrations it created, and "+
-				"%s created this one. Grant %s, delete the integration as %s, or remove it from the state with terraform "+
-				"state rm to stop managing it.", r.user.Username, own, manage, word, creator, manage, creator),
-		}}
+	if p := refusedByPermissions(r, kind, "delete", creator); p != nil {
+		return []Problem{*p}
 	}
 	return nil
 }
@@ -239,19 +234,21 @@ func (d *Directory) checkTarget(ctx context.Context, kind IntegrationType, r *ri
 	}
 	manage, own := kindPermissions(kind)
 	exempt := r.manage && r.own // Rocket.Chat exempts only users holding both from the membership rule
-	switch entry {
-	case AllPublicChannels:
-		return nil
-	case AllPrivateGroups, AllDirectMessages:
-		if r.manageOutgoing {
+	if kind == OutgoingType {   // an incoming entry must start with # or @
+		switch entry {
+		case AllPublicChannels:
 			return nil
-		}
-		return &Problem{
-			Severity: Refused, Field: "channel", Index: i,
-			Summary: fmt.Sprintf("%s needs %s", entry, PermManageOutgoing),
-			Detail: fmt.Sprintf("Rocket.Chat accepts %s and %s only from users holding %s, and the provider's user %s holds "+
-				"only %s. Grant %s to one of its roles (%s), or list the rooms (#name) instead.",
-				AllPrivateGroups, AllDirectMessages, PermManageOutgoing, r.user.Username, own, PermManageOutgoing, rolesText(r.user.Roles)),
+		case AllPrivateGroups, AllDirectMessages:
+			if r.manage {
+				return nil
+			}
+			return &Problem{
+				Severity: Refused, Field: "channel", Index: i,
+				Summary: fmt.Sprintf("%s needs %s", entry, PermManageOutgoing),
+				Detail: fmt.Sprintf("Rocket.Chat accepts %s and %s only from users holding %s, and the provider's user %s holds "+
+					"only %s. Grant %s to one of its roles (%s), or list the rooms (#name) instead.",
+					AllPrivateGroups, AllDirectMessages, PermManageOutgoing, r.user.Username, own, PermManageOutgoing, rolesText(r.user.Roles)),
+			}
 		}
 	}
 	if len(entry) < 2 || (entry[0] != '#' && entry[0] != '@') {

@@ -90,8 +90,10 @@ func (r *rateLimits) hold(key string, until time.Time, limit string) {
 
 // acquire waits until a call to the endpoint can be sent without being
 // refused, and counts it in flight; the returned release must be called with
-// the answer's headers (nil when there was no answer). It fails at once when
-// the wait would end after the call's deadline.
+// the answer's headers (nil when there was no answer, or a 429 after the
+// endpoint was held). It fails at once when a wait for the window to reset
+// would end after the call's deadline; a wait for the answer that tells
+// whether the endpoint is limited lasts at most that call's timeout.
 func (c *Client) acquire(ctx context.Context, method, endpoint string, deadline time.Time) (func(answer http.Header), error) {
 	key := method + " " + endpoint
 	for {
@@ -111,6 +113,9 @@ func (c *Client) acquire(ctx context.Context, method, endpoint string, deadline 
 			// call out ends, which its own timeout bounds.
 			probe := w.probe
 			c.limits.mu.Unlock()
+			if c.awaitsProbe != nil {
+				c.awaitsProbe()
+			}
 			select {
 			case <-probe:
 			case <-ctx.Done():

@@ -427,3 +427,60 @@ func TestRateLimitHintBoundaries(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitersOfA429ProbeKeepTheHold sends calls to an endpoint whose window
+// is not known yet: one goes, the others wait for its answer. When that
+// answer is a 429, none of them may go before the wait it names is over.
+func TestWaitersOfA429ProbeKeepTheHold(t *testing.T) {
+	const waiters = 20
+	var env testEnv
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var heldUntil time.Time
+	var early []time.Time
+	srv := newScripted(t,
+		func(w http.ResponseWriter, r *http.Request) {
+			<-release
+			mu.Lock()
+			heldUntil = env.clock.now().Add(3 * time.Second)
+			mu.Unlock()
+			reply(429, tooMany(3))(w, r)
+		},
+		func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			if now := env.clock.now(); now.Before(heldUntil) {
+				early = append(early, now)
+			}
+			mu.Unlock()
+			reply(200, okGet)(w, r)
+		})
+	env = newTestClient(t, srv.URL)
+	waiting := make(chan struct{}, waiters)
+	env.c.awaitsProbe = func() { waiting <- struct{}{} }
+	var wg sync.WaitGroup
+	errs := make(chan error, waiters+1)
+	for range waiters + 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := env.c.GetIntegration(context.Background(), "i1"); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	for range waiters {
+		<-waiting
+	}
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if len(early) > 0 {
+		t.Errorf("%d calls went before the 429's wait was over (the first at %v, held until %v)", len(early), early[0], heldUntil)
+	}
+	if n := srv.count(); n != waiters+2 {
+		t.Errorf("%d requests, want the 429 and one per call", n)
+	}
+}

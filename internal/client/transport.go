@@ -122,11 +122,12 @@ func (c *Client) send(ctx context.Context, cl *call, body []byte, cr creds, star
 		c.debug(ctx, "sending Rocket.Chat request", map[string]any{"method": cl.method, "endpoint": cl.path, "attempt": attempts})
 		began := c.now()
 		res := c.attempt(ctx, cl, body, cr, timeout)
-		if res.err != nil || res.status == http.StatusTooManyRequests {
-			release(nil) // the 429 case holds the endpoint below
-		} else {
+		switch {
+		case res.err != nil:
+			release(nil)
+		case res.status != http.StatusTooManyRequests:
 			release(res.header)
-		}
+		} // a 429 is released below, once the endpoint is held
 
 		if res.err != nil {
 			terr := c.transportError(ctx, cl, &res, timeout)
@@ -180,8 +181,10 @@ func (c *Client) send(ctx context.Context, cl *call, body []byte, cr creds, star
 			}
 			// A hint of "0 seconds" must not turn into a burst of requests.
 			wait = max(wait, c.retry.MinBackoff)
-			// Other calls to this endpoint wait as well.
+			// Other calls to this endpoint wait as well: the hold is in place
+			// before the release wakes those that waited for this answer.
 			c.limits.hold(key, c.now().Add(wait), res.header.Get("X-RateLimit-Limit"))
+			release(nil)
 			if c.now().Add(wait).After(deadline) {
 				return giveUp(apiErr, fmt.Sprintf("the rate-limit window ends in %s, later than RetryPolicy.MaxElapsed allows", wait.Round(time.Second)))
 			}

@@ -78,14 +78,20 @@ func knownValue(v types.String) string {
 
 // checkChange runs the checks on a planned create (prior nil) or update.
 func (r *integrationResource[M, P]) checkChange(ctx context.Context, plan, prior P, diags *diag.Diagnostics) {
+	for _, p := range r.data.dir.Check(ctx, r.changeOf(plan, prior)) {
+		r.data.report(p, diags)
+	}
+}
+
+// changeOf is what the checks judge: a create when prior is nil, otherwise
+// an update of the integration prior's creator made.
+func (r *integrationResource[M, P]) changeOf(plan, prior P) client.Change {
 	ch := plan.change()
 	if prior != nil {
 		ch.Update = true
 		ch.Creator = knownValue(prior.common().CreatedBy)
 	}
-	for _, p := range r.data.dir.Check(ctx, ch) {
-		r.data.report(p, diags)
-	}
+	return ch
 }
 
 // locateRefusal runs the checks after Rocket.Chat refused a create or an
@@ -97,12 +103,7 @@ func (r *integrationResource[M, P]) locateRefusal(ctx context.Context, plan, pri
 		return false
 	}
 	var found diag.Diagnostics
-	ch := plan.change()
-	if prior != nil {
-		ch.Update = true
-		ch.Creator = knownValue(prior.common().CreatedBy)
-	}
-	for _, p := range r.data.dir.Fresh().Check(ctx, ch) {
+	for _, p := range r.data.dir.Fresh().Check(ctx, r.changeOf(plan, prior)) {
 		if p.Severity == client.Refused {
 			p.Shared = ""
 			p.Detail += "\n\nRocket.Chat's answer: " + err.Error()

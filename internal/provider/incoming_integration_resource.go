@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -84,9 +85,16 @@ func (m *incomingIntegrationModel) read(ctx context.Context, doc *client.Integra
 	diags := m.readCommon(doc)
 	m.OverrideDestinationChannelEnabled = types.BoolValue(doc.OverrideDestinationChannelEnabled != nil && *doc.OverrideDestinationChannelEnabled)
 	m.Token = emptyAsNull(doc.Token)
+	prior := m.WebhookURL.ValueString()
 	m.WebhookURL = types.StringNull()
 	if doc.Token != "" {
-		m.WebhookURL = types.StringValue(dir.WebhookURL(ctx, doc.ID, doc.Token))
+		u, fromSiteURL := dir.WebhookURL(ctx, doc.ID, doc.Token)
+		if !fromSiteURL && prior != "" && strings.HasSuffix(prior, client.HookPath(doc.ID, doc.Token)) {
+			// Site_Url could not be read this time: the URL built on it
+			// earlier still holds, and a fallback must not show as drift.
+			u = prior
+		}
+		m.WebhookURL = types.StringValue(u)
 	}
 	return diags
 }
