@@ -84,9 +84,9 @@ func (s *Server) me(c *call) (map[string]any, *apiFailure) {
 	return s.userInfo(u), nil
 }
 
-// userInfo is getUserInfo: the fields of 8.8.1's IMeApiUser that this
-// server's users have (SPEC.md §L11) — no type, no services but the trimmed
-// password flag.
+// userInfo is getUserInfo of the fields `me` reads (getBaseUserFields and
+// services) that this server's users have (SPEC.md §L11): no type, no
+// createdAt, no services but the trimmed password flag.
 func (s *Server) userInfo(u *user) map[string]any {
 	return map[string]any{
 		"_id":              u.id,
@@ -103,7 +103,6 @@ func (s *Server) userInfo(u *user) map[string]any {
 		"avatarUrl":        s.url + "/avatar/" + u.username,
 		"isOAuthUser":      false,
 		"services":         map[string]any{"password": map[string]any{"exists": true}},
-		"createdAt":        isoDate(u.createdAt),
 		"_updatedAt":       isoDate(u.createdAt),
 	}
 }

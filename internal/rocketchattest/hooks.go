@@ -37,16 +37,13 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		token = rawToken
 	}
-	// The integration and its token are checked first, by the route's
-	// authentication; only then the rate limit (SPEC.md §L10).
+	// The route's authentication comes first: the integration, its token
+	// and its post-as user; only then the rate limit (SPEC.md §L10).
 	s.mu.Lock()
-	doc, ok := s.st.integrations[id]
-	authentic := ok && doc["token"] == token
+	_, _, status, answer := s.hookCaller(id, token)
 	s.mu.Unlock()
-	if !authentic {
-		// Rocket.Chat's authentication hook throws here, which surfaces as a
-		// 500; the body the framework sends for it was not confirmed.
-		writeJSON(w, http.StatusInternalServerError, map[string]any{"success": false, "error": "Internal server error"})
+	if answer != nil {
+		writeJSON(w, status, answer)
 		return
 	}
 	// One limiter rule per webhook route and method, as for the REST
@@ -63,24 +60,36 @@ func (s *Server) serveHook(w http.ResponseWriter, r *http.Request) {
 	body, bodyFail := hookBody(r)
 
 	s.mu.Lock()
-	status, answer := s.executeHook(id, token, body, bodyFail)
+	status, answer = s.executeHook(id, token, body, bodyFail)
 	s.mu.Unlock()
 	writeJSON(w, status, answer)
 }
 
-// executeHook runs the receiver's checks in Rocket.Chat's order.
-func (s *Server) executeHook(id, token string, body map[string]any, bodyFail string) (int, map[string]any) {
+// hookCaller is the webhook route's authentication, with s.mu held: the
+// integration with that _id and token, then the user it posts as. A failure
+// comes with the status and body to answer.
+func (s *Server) hookCaller(id, token string) (doc map[string]any, postAs *user, status int, failure map[string]any) {
 	doc, ok := s.st.integrations[id]
 	if !ok || doc["token"] != token {
 		// Rocket.Chat's authentication hook throws here, which surfaces as a
 		// 500; the body the framework sends for it was not confirmed.
-		return http.StatusInternalServerError, map[string]any{"success": false, "error": "Internal server error"}
+		return nil, nil, http.StatusInternalServerError, map[string]any{"success": false, "error": "Internal server error"}
 	}
 	userID, _ := doc["userId"].(string)
-	postAs := s.st.users[userID]
-	if postAs == nil {
+	if postAs = s.st.users[userID]; postAs == nil {
 		f := notLoggedIn()
-		return f.status, f.body
+		return nil, nil, f.status, f.body
+	}
+	return doc, postAs, 0, nil
+}
+
+// executeHook runs the receiver's checks in Rocket.Chat's order, with s.mu
+// held; the authentication is checked again, as the integration may have
+// changed since.
+func (s *Server) executeHook(id, token string, body map[string]any, bodyFail string) (int, map[string]any) {
+	doc, postAs, status, failure := s.hookCaller(id, token)
+	if failure != nil {
+		return status, failure
 	}
 	if doc["enabled"] != true {
 		return http.StatusServiceUnavailable, map[string]any{"success": false, "error": "Service Unavailable"}

@@ -711,7 +711,7 @@ func (s *Server) updateIncoming(caller *user, id string, in map[string]any) *api
 		set["username"], set["userId"] = postAs.username, postAs.id
 	}
 	set["scriptEnabled"] = in["scriptEnabled"]
-	set["scriptEngine"] = firstNonNil(in["scriptEngine"], current["scriptEngine"], "isolated-vm")
+	set["scriptEngine"] = engineInEffect(in, current)
 	set["skipTranspile"] = skipTranspile
 	set["_updatedAt"] = isoDate(s.now())
 	set["_updatedBy"] = userRef(caller)
@@ -753,7 +753,7 @@ func (s *Server) updateOutgoing(caller *user, id string, in map[string]any) *api
 			current[k] = deepCopy(v)
 		}
 	}
-	current["scriptEngine"] = firstNonNil(in["scriptEngine"], current["scriptEngine"], "isolated-vm")
+	current["scriptEngine"] = engineInEffect(in, current)
 	if compiled, ok := doc["scriptCompiled"]; ok && truthy(compiled) {
 		current["scriptCompiled"] = compiled
 		delete(current, "scriptError")
@@ -899,16 +899,31 @@ func (s *Server) AddHistory(integrationID, event string, finished bool) (string,
 }
 
 // checkScriptEngineOnUpdate is validateScriptEngine on update: it runs only
-// when a script that is not blank or its engine changes, and its plain Error
-// is rethrown as a Meteor.Error without a reason.
+// when the script is not blank and it or the engine in effect (the body's,
+// else the stored one) changes, and its plain Error is rethrown as a
+// Meteor.Error without a reason.
 func checkScriptEngineOnUpdate(in, current map[string]any) *apiFailure {
-	if isBlankString(in["script"]) || (in["scriptEngine"] == current["scriptEngine"] && in["script"] == current["script"]) {
+	engine := engineInEffect(in, current)
+	script := trimmedScript(in["script"])
+	if script == "" || (engine == current["scriptEngine"] && script == trimmedScript(current["script"])) {
 		return nil
 	}
-	if fail := checkScriptEngine(in, in["scriptEngine"]); fail != nil {
+	if fail := checkScriptEngine(in, engine); fail != nil {
 		return meteorError("integration-scripts-unknown-engine", "", nil)
 	}
 	return nil
+}
+
+// engineInEffect is what an update stores as scriptEngine:
+// integration.scriptEngine ?? oldScriptEngine ?? 'isolated-vm'.
+func engineInEffect(in, current map[string]any) any {
+	return firstNonNil(in["scriptEngine"], current["scriptEngine"], "isolated-vm")
+}
+
+// trimmedScript is script?.trim(): "" for a missing script.
+func trimmedScript(v any) string {
+	s, _ := v.(string)
+	return strings.TrimSpace(s)
 }
 
 // versionAtLeast reports whether a version "MAJOR.MINOR[.PATCH]" is

@@ -81,7 +81,7 @@ func (s *Server) roomDoc(r *room) map[string]any {
 // other than the user itself see the full fields, roles among them, only
 // with view-full-other-user-info.
 func (s *Server) usersInfo(c *call) (map[string]any, *apiFailure) {
-	var term string
+	var term, searchKey string
 	for _, key := range []string{"userId", "username", "importId", "email", "freeSwitchExtension"} {
 		if v, _ := c.query[key].(string); v != "" {
 			if key != "userId" && key != "username" {
@@ -89,7 +89,7 @@ func (s *Server) usersInfo(c *call) (map[string]any, *apiFailure) {
 				// modelled: no user has one this server can match.
 				return nil, plainError("User not found.")
 			}
-			term = v
+			term, searchKey = v, key
 			break
 		}
 	}
@@ -100,7 +100,9 @@ func (s *Server) usersInfo(c *call) (map[string]any, *apiFailure) {
 	if u == nil {
 		return nil, plainError("User not found.")
 	}
-	myself := u.id == c.user.id
+	// The caller is "myself" by what it asked for, not by whom it found: its
+	// own _id as userId, or its own username as username.
+	myself := (searchKey == "userId" && term == c.user.id) || (searchKey == "username" && term == c.user.username)
 	all := myself || s.st.hasPermission(c.user, PermViewFullUserInfo)
 	doc := map[string]any{
 		"_id": u.id, "username": u.username, "name": u.name, "status": "online",
@@ -115,10 +117,16 @@ func (s *Server) usersInfo(c *call) (map[string]any, *apiFailure) {
 	if myself {
 		doc["services"] = map[string]any{"password": true}
 	}
-	if c.query["includeUserRooms"] == "true" && (myself || s.st.hasPermission(c.user, PermViewOtherUserChannels)) {
+	if c.query["includeUserRooms"] == "true" && (u.id == c.user.id || s.st.hasPermission(c.user, PermViewOtherUserChannels)) {
+		subs := s.st.subscriptionsOf(u)
+		s.sortDocs(subs, []sortKey{{"t", 1}, {"name", 1}})
 		rooms := []any{}
-		for _, sub := range s.st.subscriptionsOf(u) {
-			rooms = append(rooms, map[string]any{"_id": sub["_id"], "rid": sub["rid"], "name": sub["name"], "t": sub["t"], "unread": float64(0)})
+		for _, sub := range subs {
+			room := map[string]any{"_id": sub["_id"], "rid": sub["rid"], "name": sub["name"], "t": sub["t"], "unread": float64(0)}
+			if roles, ok := sub["roles"]; ok {
+				room["roles"] = roles
+			}
+			rooms = append(rooms, room)
 		}
 		doc["rooms"] = rooms
 	}
@@ -132,8 +140,10 @@ func (s *Server) subscriptionsGet(c *call) (map[string]any, *apiFailure) {
 	if fail != nil {
 		return nil, fail
 	}
+	subs := s.st.subscriptionsOf(c.user)
+	s.sortDocs(subs, nil) // Rocket.Chat asks for no order
 	update := []any{}
-	for _, sub := range s.st.subscriptionsOf(c.user) {
+	for _, sub := range subs {
 		if since.IsZero() || sub["_updatedAt"].(string) > isoDate(since) {
 			update = append(update, sub)
 		}
@@ -148,18 +158,24 @@ func (s *Server) permissionsListAll(c *call) (map[string]any, *apiFailure) {
 	if fail != nil {
 		return nil, fail
 	}
-	ids := make([]string, 0, len(s.st.permissions))
-	for id := range s.st.permissions {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	update := []any{}
-	for _, id := range ids {
+	docs := make([]map[string]any, 0, len(s.st.permissions))
+	for id, roles := range s.st.permissions {
 		at := s.st.permissionUpdated[id]
 		if !since.IsZero() && !at.After(since) {
 			continue
 		}
-		update = append(update, map[string]any{"_id": id, "roles": toAnySlice(slices.Clone(s.st.permissions[id])), "_updatedAt": isoDate(at)})
+		docs = append(docs, map[string]any{"_id": id, "roles": toAnySlice(slices.Clone(roles)), "_updatedAt": isoDate(at)})
+	}
+	// Rocket.Chat asks for no order: a new one on every request, or the
+	// order of _id with stable ties.
+	var keys []sortKey
+	if s.cfg.stableTies {
+		keys = []sortKey{{"_id", 1}}
+	}
+	s.sortDocs(docs, keys)
+	update := make([]any, len(docs))
+	for i, d := range docs {
+		update[i] = d
 	}
 	return map[string]any{"update": update, "remove": []any{}}, nil
 }

@@ -1,6 +1,7 @@
 package rocketchattest_test
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -138,26 +139,49 @@ func specLookups() []row {
 			"user.canViewAllInfo": true, "user.roles": present, "user.services.password": true,
 		}},
 		{name: "§L3 #4 includeUserRooms for oneself", req: usersInfo("owner", "username="+rc.OwnerUsername+"&includeUserRooms=true"), status: 200, want: map[string]any{
-			"user.rooms": lenIs(3), "user.rooms.0.rid": "GENERAL",
+			"user.rooms": lenIs(3), "user.rooms.0.name": "dev", "user.rooms.1.rid": "GENERAL", "user.rooms.2.t": "p",
 		}},
+		{name: "§L3 #4 oneself by the wrong key is someone else: no services, no full fields", req: usersInfo("owner", "userId="+rc.OwnerUsername), status: 200,
+			want: map[string]any{"user.username": rc.OwnerUsername, "user.canViewAllInfo": false, "user.services": absent, "user.emails": absent}},
 		{name: "§L3 #4 includeUserRooms of others needs view-other-user-channels", req: usersInfo("owner", "username=admin&includeUserRooms=true"), status: 200, want: map[string]any{
 			"user.rooms": absent,
 		}},
 
 		// §L4 subscriptions.get
 		{name: "§L4 #2 every membership, not paged", req: subscriptions("owner", ""), status: 200, check: func(e *env, r *resp) {
-			subs, _ := r.body["update"].([]any)
-			var rooms []string
-			for _, s := range subs {
-				rooms = append(rooms, s.(map[string]any)["name"].(string))
+			byName := map[string]map[string]any{}
+			for _, s := range r.body["update"].([]any) {
+				byName[s.(map[string]any)["name"].(string)] = s.(map[string]any)
 			}
-			if strings.Join(rooms, ",") != "general,dev,ops-private" {
-				e.t.Errorf("memberships %v", rooms)
+			if names := slices.Sorted(maps.Keys(byName)); !slices.Equal(names, []string{"dev", "general", "ops-private"}) {
+				e.t.Errorf("memberships %v", names)
 			}
-			e.verify(row{want: map[string]any{
-				"remove": lenIs(0), "update.0.rid": "GENERAL", "update.0.t": "c", "update.0.u._id": "{{owner}}",
-				"update.0.u.username": rc.OwnerUsername, "update.0.open": true, "update.2.t": "p", "update.1.roles": absent,
-			}}, r)
+			e.verify(row{want: map[string]any{"remove": lenIs(0)}}, r)
+			general, dev, ops := byName["general"], byName["dev"], byName["ops-private"]
+			if general["rid"] != "GENERAL" || general["t"] != "c" || general["open"] != true {
+				e.t.Errorf("#general: %v", general)
+			}
+			if u, _ := general["u"].(map[string]any); u["_id"] != e.vars["owner"] || u["username"] != rc.OwnerUsername {
+				e.t.Errorf("#general's u: %v", general["u"])
+			}
+			if _, has := dev["roles"]; has || ops["t"] != "p" {
+				e.t.Errorf("#dev: %v; #ops-private: %v", dev, ops)
+			}
+		}},
+		{name: "§L4 #2 no order is promised: a new one on every request", req: subscriptions("admin", ""), status: 200, check: func(e *env, first *resp) {
+			order := func(r *resp) string {
+				var names []string
+				for _, s := range r.body["update"].([]any) {
+					names = append(names, s.(map[string]any)["name"].(string))
+				}
+				return strings.Join(names, ",")
+			}
+			for range 20 {
+				if order(e.do(subscriptions("admin", ""))) != order(first) {
+					return
+				}
+			}
+			e.t.Errorf("21 lists of memberships in one order: %s", order(first))
 		}},
 		{name: "§L4 #3 the room's creator holds the owner role", req: subscriptions("admin", ""), status: 200, want: map[string]any{"update.0.roles": []string{"owner"}}},
 		{
@@ -211,6 +235,28 @@ func specLookups() []row {
 			req: permissionsList("regular", "updatedSince=2024-01-10T14:30:00.000Z"), status: 200,
 			want: map[string]any{"update": lenIs(1), "update.0._id": rc.PermManageIncoming, "update.0.roles": []string{"admin", "user"}},
 		},
+		{name: "§L5 #2 no order is promised: a new one on every request", req: permissionsList("admin", ""), status: 200, check: func(e *env, first *resp) {
+			order := func(r *resp) string {
+				var ids []string
+				for _, p := range r.body["update"].([]any) {
+					ids = append(ids, p.(map[string]any)["_id"].(string))
+				}
+				return strings.Join(ids, ",")
+			}
+			if order(e.do(permissionsList("admin", ""))) == order(first) {
+				e.t.Errorf("two lists of permissions in one order: %s", order(first))
+			}
+		}},
+		{name: "§L5 #2 WithStableTies: in the order of _id", opts: []rc.Option{rc.WithStableTies()}, req: permissionsList("admin", ""), status: 200,
+			check: func(e *env, r *resp) {
+				var ids []string
+				for _, p := range r.body["update"].([]any) {
+					ids = append(ids, p.(map[string]any)["_id"].(string))
+				}
+				if len(ids) < 5 || !slices.IsSorted(ids) {
+					e.t.Errorf("permissions %v", ids)
+				}
+			}},
 		{name: "§L5 #1 updatedSince that is no date", req: permissionsList("regular", "updatedSince=yesterday"), status: 400,
 			body: meteorFailure(`The "updatedSince" query parameter must be a valid date. [error-roomId-param-invalid]`, "error-roomId-param-invalid", nil)},
 		{name: "§L5 no credentials", req: permissionsList("", ""), status: 401, body: notLoggedInBody},
@@ -320,6 +366,12 @@ func specLookups() []row {
 			name:  "§L7 update: a changed engine with a script, after the ownership check",
 			setup: func(e *env) { e.create("in", "admin", incomingBody(map[string]any{"script": "class Script {}"})) },
 			req:   update("admin", incomingUpdate("in", map[string]any{"script": "class Script {}", "scriptEngine": "vm2"})), status: 400,
+			body: meteorFailure("[integration-scripts-unknown-engine]", "integration-scripts-unknown-engine", nil),
+		},
+		{
+			name:  "§L7 update: the stored engine is in effect when the body sends none",
+			setup: func(e *env) { e.create("in", "admin", incomingBody(map[string]any{"scriptEngine": "vm2"})) },
+			req:   update("admin", incomingUpdate("in", map[string]any{"script": "class Script {}"})), status: 400,
 			body: meteorFailure("[integration-scripts-unknown-engine]", "integration-scripts-unknown-engine", nil),
 		},
 
@@ -436,7 +488,7 @@ func specLookups() []row {
 				keys = append(keys, k)
 			}
 			slices.Sort(keys)
-			want := []string{"_id", "_updatedAt", "active", "avatarUrl", "createdAt", "email", "emails", "isOAuthUser", "name", "roles",
+			want := []string{"_id", "_updatedAt", "active", "avatarUrl", "email", "emails", "isOAuthUser", "name", "roles",
 				"services", "settings", "status", "statusConnection", "success", "username", "utcOffset"}
 			if !slices.Equal(keys, want) {
 				e.t.Errorf("fields %q, want %q", keys, want)

@@ -2334,6 +2334,23 @@ func spec37() []row {
 			headers: map[string]any{"X-RateLimit-Limit": absent},
 		},
 		{
+			name:  "§L10 the post-as user comes before the limit too: a hook whose user is gone is never refused with 429",
+			opts:  []rc.Option{rc.WithRateLimit(2, time.Minute)},
+			clock: true,
+			setup: func(e *env) {
+				e.userWith("ann", rc.PermMessageImpersonate)
+				e.create("in", "admin", incomingBody(map[string]any{"username": "ann"}))
+				e.srv.DeleteUser("ann")
+				for range 3 {
+					e.verify(row{status: 401, headers: map[string]any{"X-RateLimit-Limit": absent}}, e.do(postHook("in", map[string]any{"text": "x"})))
+				}
+			},
+			req:     postHook("in", map[string]any{"text": "x"}),
+			status:  401,
+			headers: map[string]any{"X-RateLimit-Limit": absent},
+			body:    notLoggedInBody,
+		},
+		{
 			name:   "§3.7 #2 no integration with that _id: 500",
 			setup:  withIn,
 			req:    req{method: http.MethodPost, path: "/hooks/659ea5b72dd9f928ada3e43e/{{in.token}}", body: map[string]any{"text": "x"}},
