@@ -510,3 +510,75 @@ resource "rocketchat_outgoing_integration" "test" {
 		})
 	}
 }
+
+// TestCLI_scriptFindings plans scripts as users write them and reads what
+// Terraform prints: a script that does not compile stops the plan with its
+// line, column and a caret; scripts that will not run are warned about; and
+// a compile error Rocket.Chat holds is repeated on every plan while the
+// script stays as it is.
+func TestCLI_scriptFindings(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	config := func(script string, enabled bool) string {
+		return fmt.Sprintf(`
+resource "rocketchat_incoming_integration" "alerts" {
+  name           = "alerts"
+  username       = "rocket.cat"
+  channels       = ["#general"]
+  script_enabled = %t
+  script         = <<-EOT
+%sEOT
+}
+`, enabled, script)
+	}
+	const valid = "class Script {\n  process_incoming_request({ request }) {\n    return { content: { text: request.content.text } };\n  }\n}\n"
+	const broken = "class Script {\n  process_incoming_request({ request }) {\n    const = request.content.text;\n  }\n}\n"
+	ws := cliWorkspace(t, config(broken, true))
+	ctx := context.Background()
+	admin := serverEnv(srv.URL(), srv.Admin())
+	run := func(wantOK bool, args ...string) string {
+		t.Helper()
+		r := ws.Run(ctx, admin, append(args, "-no-color", "-input=false")...)
+		if (r.ExitCode == 0) != wantOK {
+			t.Fatalf("terraform %v: exit %d\n%s", args, r.ExitCode, r.Output())
+		}
+		return r.Output()
+	}
+	says := func(out string, texts ...string) {
+		t.Helper()
+		for _, text := range texts {
+			if !strings.Contains(out, text) {
+				t.Errorf("the output lacks %q:\n%s", text, out)
+			}
+		}
+	}
+
+	out := run(false, "plan")
+	says(out, "Error: The script does not compile", "Line 3, column 11: Expected identifier but found \"=\"",
+		"  3 |     const = request.content.text;\n    |           ^")
+	if err := ws.WriteConfig(config(valid, false)); err != nil {
+		t.Fatal(err)
+	}
+	says(run(true, "plan"), "Warning: The script will not run", "script_enabled is not true")
+
+	if err := ws.WriteConfig(config(valid, true)); err != nil {
+		t.Fatal(err)
+	}
+	out = run(true, "apply", "-auto-approve")
+	if strings.Contains(out, "Warning: The script") || strings.Contains(out, "Warning: Rocket.Chat") {
+		t.Errorf("a valid script was warned about:\n%s", out)
+	}
+	id := srv.Integrations()[0]["_id"].(string)
+	if err := srv.SetScriptError(id, "SyntaxError", "Unexpected token (3:10)\n\n> 3 | code frame"); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		out = strings.Join(strings.Fields(run(true, "plan")), " ")
+		says(out, "Warning: Rocket.Chat cannot compile the script",
+			"Rocket.Chat holds this compile error for the incoming integration's script: SyntaxError: Unexpected token (3:10) Until the script is fixed",
+			"No changes.")
+		if strings.Contains(out, "code frame") {
+			t.Error("the warning repeats the error's code frame")
+		}
+	}
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -94,15 +95,14 @@ type crossChecker interface {
 
 func (r *integrationResource[M, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	m := P(new(M))
-	checker, ok := any(m).(crossChecker)
-	if !ok {
-		return // the schema's validators say it all; reading the configuration would cost for nothing
-	}
 	resp.Diagnostics.Append(req.Config.Get(ctx, m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(checker.validate(ctx)...)
+	resp.Diagnostics.Append(m.common().checkScriptSettings(r.kind.typ)...)
+	if checker, ok := any(m).(crossChecker); ok {
+		resp.Diagnostics.Append(checker.validate(ctx)...)
+	}
 }
 
 // ModifyPlan reads the plan and the state only where something may need
@@ -119,6 +119,9 @@ func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource
 		resp.Diagnostics.Append(m.checkServerSupport(r.data.server)...)
 	}
 	create := req.State.Raw.IsNull()
+	if !create {
+		warnHeldScriptError(ctx, req, r.kind.typ, &resp.Diagnostics)
+	}
 	if !create && req.Plan.Raw.Equal(req.State.Raw) {
 		return // nothing changes
 	}
@@ -130,6 +133,14 @@ func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource
 		prior := P(new(M))
 		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
 		p.prior = prior
+	}
+	// A script that was unknown when the configuration was validated is
+	// checked here, at apply, before anything is sent; a known one was
+	// checked then, so only errors count here, never twice.
+	for _, d := range config.common().checkScriptSettings(r.kind.typ) {
+		if d.Severity() == diag.SeverityError {
+			resp.Diagnostics.Append(d)
+		}
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -161,6 +172,34 @@ func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource
 	if create {
 		r.warnSameName(ctx, plan, &resp.Diagnostics)
 	}
+}
+
+// warnHeldScriptError keeps Rocket.Chat's compile error in view on every
+// plan, not only in the apply that saved the script: while the script stays
+// as it is, the integration runs without it.
+func warnHeldScriptError(ctx context.Context, req resource.ModifyPlanRequest, kind client.IntegrationType, diags *diag.Diagnostics) {
+	var held types.String
+	diags.Append(req.State.GetAttribute(ctx, path.Root("script_error"), &held)...)
+	if held.IsNull() || held.IsUnknown() {
+		return
+	}
+	var plannedScript, priorScript types.String
+	diags.Append(req.Plan.GetAttribute(ctx, path.Root("script"), &plannedScript)...)
+	diags.Append(req.State.GetAttribute(ctx, path.Root("script"), &priorScript)...)
+	same := plannedScript.Equal(priorScript)
+	for _, name := range []string{"script_enabled", "skip_transpile"} {
+		var planned, prior types.Bool
+		diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
+		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
+		same = same && planned.Equal(prior)
+	}
+	if !same {
+		return // Rocket.Chat compiles the changed script again, and the plan checks it
+	}
+	first, _, _ := strings.Cut(held.ValueString(), "\n")
+	diags.AddAttributeWarning(path.Root("script"), "Rocket.Chat cannot compile the script",
+		fmt.Sprintf("Rocket.Chat holds this compile error for the %s's script: %s\n\nUntil the script is fixed, "+
+			"Rocket.Chat runs the integration as if it had no script.", kindName(kind), first))
 }
 
 // checkDestroy fails the plan of a delete that Rocket.Chat would refuse.

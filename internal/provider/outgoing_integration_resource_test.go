@@ -180,11 +180,13 @@ resource "rocketchat_outgoing_integration" "test" {
 	})
 }
 
-// TestAccOutgoingIntegration_scriptError shows Rocket.Chat's compile error as
-// a warning and in script_error, and clears it once the script compiles.
+// TestAccOutgoingIntegration_scriptError refuses a script that does not
+// compile at plan time, before anything is created, and keeps in
+// script_error the compile error Rocket.Chat holds for a script it read
+// differently.
 func TestAccOutgoingIntegration_scriptError(t *testing.T) {
 	env := newAccEnv(t)
-	env.fake(t) // the in-memory server's compiler stand-in only knows unbalanced brackets
+	srv := env.fake(t) // the compile error is planted in the server
 	config := func(script string) string {
 		return env.config(fmt.Sprintf(`
 resource "rocketchat_outgoing_integration" "test" {
@@ -198,19 +200,36 @@ resource "rocketchat_outgoing_integration" "test" {
 }
 `, script))
 	}
+	const valid = "class Script { prepare_outgoing_request({ request }) { return request; } }"
+	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
-				Config: config("class Script {"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(outgoingAddr, tfjsonpath.New("script_error"), knownvalue.StringRegexp(regexp.MustCompile(`^SyntaxError: `))),
-				},
+				Config:      config("class Script {\n  prepare_outgoing_request({ request }) {\n    return request\n}"),
+				ExpectError: regexp.MustCompile(`(?s)The script does not compile.*Line 4, column 2: Expected identifier but found end of file`),
 			},
 			{
-				Config: config("class Script {}"),
+				PreConfig: func() {
+					if n := len(srv.Integrations()); n != 0 {
+						t.Fatalf("%d integrations were created for a script that does not compile", n)
+					}
+				},
+				Config: config(valid),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(outgoingAddr, tfjsonpath.New("script_error"), knownvalue.Null()),
+				},
+				Check: captureID(outgoingAddr, &id),
+			},
+			{
+				PreConfig: func() {
+					if err := srv.SetScriptError(id, "SyntaxError", "Unexpected token (1:7)"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(valid),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(outgoingAddr, tfjsonpath.New("script_error"), knownvalue.StringExact("SyntaxError: Unexpected token (1:7)")),
 				},
 			},
 		},

@@ -390,6 +390,21 @@ func (s *Server) Integrations() []map[string]any {
 	return out
 }
 
+// SetScriptError stores a compile error for an integration's script, as a
+// Rocket.Chat whose compiler reads a script differently would (an older
+// Babel, for instance): scriptError is set and scriptCompiled removed.
+func (s *Server) SetScriptError(id, name, message string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	doc, ok := s.st.integrations[id]
+	if !ok {
+		return fmt.Errorf("rocketchattest: no integration %q", id)
+	}
+	doc["scriptError"] = map[string]any{"name": name, "message": message, "stack": name + ": " + message}
+	delete(doc, "scriptCompiled")
+	return nil
+}
+
 // Messages returns the messages webhooks posted into a room, named as in an
 // integration's channel list ("#general", "@alice" for direct messages) or
 // by room _id.
