@@ -62,6 +62,11 @@ func checkScriptSource(script string, kind client.IntegrationType, transpile boo
 				e.line, e.column, e.text, codeFrame(e), kindName(kind), syntaxHint(e, script, transpile)))
 		return diags
 	}
+	if e, why := findRunError(script); e != nil {
+		diags.AddAttributeError(at, "The script cannot run in Rocket.Chat",
+			fmt.Sprintf("Line %d, column %d: %s\n\n%s\n\n%s", e.line, e.column, e.text, codeFrame(e), why))
+		return diags
+	}
 	code := minifiedScript(script, transpile)
 	if !mentions(code, "Script") {
 		diags.AddAttributeError(at, "The script defines no Script class",
@@ -113,6 +118,58 @@ func (m *integrationModel) checkScriptSettings(kind client.IntegrationType) diag
 	return diags
 }
 
+// runPrefix stands for what Rocket.Chat runs before a compiled script: it
+// declares Store, the key-value store scripts keep between runs
+// (getCompatibilityScript). It is one line, so the script's lines keep
+// their numbers plus one.
+const runPrefix = "const Store = {};\n"
+
+// findRunError finds what makes a script that compiles fail when Rocket.Chat
+// runs it: the compiled code is placed in a classic script (not a module)
+// after Store is declared, with no require or exports. It returns where,
+// and why in words.
+func findRunError(script string) (*scriptSyntaxError, string) {
+	lines := strings.Split(script, "\n")
+	r := transformAsV8Reads(runPrefix+script+"\n;", api.TransformOptions{
+		Loader: api.LoaderJS, Format: api.FormatCommonJS, MinifyWhitespace: true,
+	})
+	const classic = "Rocket.Chat runs the script as a classic script, not as a module"
+	for _, m := range append(r.Errors, r.Warnings...) {
+		if m.Location == nil || m.Location.Line < 2 {
+			continue
+		}
+		if len(r.Errors) == 0 && m.ID != "empty-import-meta" {
+			continue // other warnings are not failures
+		}
+		loc := *m.Location
+		loc.Line--
+		m.Location = &loc
+		why := "Rocket.Chat would save the script without an error, but every run would fail here: " + classic + "."
+		switch {
+		case m.Text == `The symbol "Store" has already been declared`:
+			why = "Rocket.Chat declares Store (the key-value store scripts keep between runs) just before the script, so " +
+				"declaring it again fails every run with \"SyntaxError: Identifier 'Store' has already been declared\". Use another name."
+		case strings.HasPrefix(m.Text, "Top-level await"):
+			m.Text = "await is only valid in async functions and the top level bodies of modules"
+			why = classic + ", so await at the top level fails every run. Move it into an async method of Script."
+		case m.ID == "empty-import-meta":
+			m.Text = "Cannot use 'import.meta' outside a module"
+			why = classic + ", so import.meta fails every run. Remove it."
+		}
+		return placeError(m, lines, 0), why
+	}
+	plain := minifiedScript(script, true)
+	if strings.Contains(string(r.Code), "__toCommonJS(") || strings.Count(string(r.Code), "require(") > strings.Count(plain, "require(") {
+		e := &scriptSyntaxError{text: "import and export statements need a module system"}
+		e.line, e.column, e.lineText = firstLineMatching(lines, moduleStatement)
+		return e, classic + ", with no module system: Babel turns import and export into require and exports, which do not " +
+			"exist there (\"ReferenceError: require is not defined\"). Remove them; scripts cannot load other code."
+	}
+	return nil, ""
+}
+
+var moduleStatement = regexp.MustCompile(`^\s*(import|export)\b`)
+
 // syntaxHint explains the errors that come from how Rocket.Chat reads a
 // script rather than from the script alone.
 func syntaxHint(e *scriptSyntaxError, script string, transpile bool) string {
@@ -133,11 +190,10 @@ func syntaxHint(e *scriptSyntaxError, script string, transpile bool) string {
 func findScriptSyntaxError(script string, transpile bool) *scriptSyntaxError {
 	lines := strings.Split(script, "\n")
 	if !transpile {
-		msgs := esbuildErrors(vmWrapperStart + script + "})")
-		if len(msgs) == 0 {
-			return nil
+		if e := vmSyntaxError(script, lines); e != nil {
+			return e
 		}
-		return placeError(msgs[0], lines, len(vmWrapperStart))
+		return decoratorError(script, lines)
 	}
 	// The script alone first, so that an unterminated string or comment is
 	// placed in the script rather than in what is added after it.
@@ -146,7 +202,92 @@ func findScriptSyntaxError(script string, transpile bool) *scriptSyntaxError {
 			return placeError(msgs[0], lines, 0)
 		}
 	}
+	return decoratorError(script, lines)
+}
+
+// vmSyntaxError is vm.Script's verdict on `(function(){<script>})`. V8
+// refuses an assignment to a call (`f() = 1`) only when it runs, where
+// esbuild refuses it at once: such an assignment is turned into a
+// comparison and the script read again.
+func vmSyntaxError(script string, lines []string) *scriptSyntaxError {
+	r := transformAsV8Reads(vmWrapperStart+script+"})", api.TransformOptions{Loader: api.LoaderJS, Format: api.FormatCommonJS})
+	if len(r.Errors) > 0 {
+		return placeError(r.Errors[0], lines, len(vmWrapperStart))
+	}
+	// esbuild only warns that import.meta will be empty outside a module.
+	for _, w := range r.Warnings {
+		if w.ID == "empty-import-meta" {
+			w.Text = "Cannot use 'import.meta' outside a module"
+			return placeError(w, lines, len(vmWrapperStart))
+		}
+	}
 	return nil
+}
+
+// transformAsV8Reads transforms src, except that an assignment to a call,
+// which V8 refuses only when it runs, is turned into a comparison first.
+func transformAsV8Reads(src string, opts api.TransformOptions) api.TransformResult {
+	opts.LogLevel = api.LogLevelSilent
+	for {
+		r := api.Transform(src, opts)
+		if len(r.Errors) == 0 {
+			return r
+		}
+		patched, ok := callTargetAsComparison(src, r.Errors[0])
+		if !ok {
+			return r
+		}
+		src = patched
+	}
+}
+
+// callTargetAsComparison rewrites the `=` of an assignment whose target is a
+// call, where esbuild reports "Invalid assignment target", into `==`.
+func callTargetAsComparison(src string, m api.Message) (string, bool) {
+	loc := m.Location
+	if m.Text != "Invalid assignment target" || loc == nil {
+		return "", false
+	}
+	lineStart := 0
+	for range loc.Line - 1 {
+		lineStart += strings.IndexByte(src[lineStart:], '\n') + 1
+	}
+	rest := src[lineStart+loc.Column:]
+	eq := strings.Index(rest, "=")
+	if eq <= 0 || strings.HasPrefix(rest[eq:], "==") || !strings.HasSuffix(strings.TrimSpace(rest[:eq]), ")") {
+		return "", false
+	}
+	at := lineStart + loc.Column + eq
+	return src[:at] + "==" + src[at+1:], true
+}
+
+// decoratorError refuses decorators, which esbuild reads but Rocket.Chat's
+// Babel (without the decorators plugin) and V8 do not.
+func decoratorError(script string, lines []string) *scriptSyntaxError {
+	r := api.Transform(script, api.TransformOptions{
+		Loader:    api.LoaderJS,
+		Supported: map[string]bool{"decorators": false},
+		LogLevel:  api.LogLevelSilent,
+	})
+	if len(r.Errors) > 0 || !strings.Contains(string(r.Code), "__decorateElement") {
+		return nil
+	}
+	e := &scriptSyntaxError{text: "Decorators (@name before a class or member) are not JavaScript that Rocket.Chat accepts"}
+	e.line, e.column, e.lineText = firstLineMatching(lines, decoratorLine)
+	return e
+}
+
+var decoratorLine = regexp.MustCompile(`^\s*@[\w$]`)
+
+// firstLineMatching finds the first line that matches, for findings esbuild
+// gives no position for; the column is the line's first non-blank character.
+func firstLineMatching(lines []string, re *regexp.Regexp) (line, column int, text string) {
+	for i, l := range lines {
+		if re.MatchString(l) {
+			return i + 1, utf8.RuneCountInString(l[:len(l)-len(strings.TrimLeft(l, " \t"))]) + 1, l
+		}
+	}
+	return 1, 1, lines[0]
 }
 
 func esbuildErrors(src string) []api.Message {
