@@ -309,3 +309,50 @@ func TestAccIncomingIntegration_webhookURLFromSiteURL(t *testing.T) {
 		},
 	})
 }
+
+// TestAccIncomingIntegration_scriptKnownOnlyAtApply checks a script that is
+// unknown at plan time (made by another resource) when Terraform validates
+// the configuration again at apply: a broken one fails there, and nothing is
+// created.
+func TestAccIncomingIntegration_scriptKnownOnlyAtApply(t *testing.T) {
+	env := newAccEnv(t)
+	srv := env.fake(t)
+	config := func(script string) string {
+		return env.config(fmt.Sprintf(`
+resource "terraform_data" "script" {
+  input = %q
+}
+
+resource "rocketchat_incoming_integration" "test" {
+  name           = "Script made elsewhere"
+  username       = "rocket.cat"
+  channels       = ["#general"]
+  script_enabled = true
+  script         = terraform_data.script.output
+}
+`, script))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: config("class Script {\n  process_incoming_request() {\n    return { content: { text: 'x' } }\n}\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue(incomingAddr, tfjsonpath.New("script"))},
+				},
+				ExpectError: regexp.MustCompile(`(?s)The script does not compile.*Line 5, column 1: Expected identifier but found end of file`),
+			},
+			{
+				PreConfig: func() {
+					if n := len(srv.Integrations()); n != 0 {
+						t.Fatalf("%d integrations were created for a script that does not compile", n)
+					}
+				},
+				Config: config("class Script {\n  process_incoming_request() {\n    return { content: { text: 'x' } };\n  }\n}\n"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("script_error"), knownvalue.Null()),
+				},
+			},
+		},
+	})
+}

@@ -99,6 +99,8 @@ func (r *integrationResource[M, P]) ValidateConfig(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Terraform validates again at apply, once values unknown at plan time
+	// (a script made by another resource) are known, before the create.
 	resp.Diagnostics.Append(m.common().checkScriptSettings(r.kind.typ)...)
 	if checker, ok := any(m).(crossChecker); ok {
 		resp.Diagnostics.Append(checker.validate(ctx)...)
@@ -133,14 +135,6 @@ func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource
 		prior := P(new(M))
 		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
 		p.prior = prior
-	}
-	// A script that was unknown when the configuration was validated is
-	// checked here, at apply, before anything is sent; a known one was
-	// checked then, so only errors count here, never twice.
-	for _, d := range config.common().checkScriptSettings(r.kind.typ) {
-		if d.Severity() == diag.SeverityError {
-			resp.Diagnostics.Append(d)
-		}
 	}
 	if resp.Diagnostics.HasError() {
 		return

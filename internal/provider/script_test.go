@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -163,4 +165,23 @@ func pathOf(d diag.Diagnostic) any {
 		return withPath.Path()
 	}
 	return nil
+}
+
+// TestScriptsGuideExamplesPass keeps the scripts guide honest: every
+// JavaScript example in it passes the plan-time check without a finding.
+func TestScriptsGuideExamplesPass(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "templates", "guides", "scripts.md.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(data), "```javascript\n")[1:]
+	if len(blocks) == 0 {
+		t.Fatal("the guide has no JavaScript example")
+	}
+	for i, b := range blocks {
+		script, _, _ := strings.Cut(b, "```")
+		if got := checkScriptSource(script, client.IncomingType, true); len(got) > 0 {
+			t.Errorf("example %d: %v", i+1, got)
+		}
+	}
 }
