@@ -1,0 +1,67 @@
+// Command receiver is the demo's stand-in for the service an outgoing
+// integration calls: it listens on a loopback port, prints the URL to call
+// and then one line per call it receives, and answers each call with a reply
+// for Rocket.Chat to post in the room. It stops on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// payload holds the fields of Rocket.Chat's outgoing payload the demo shows.
+type payload struct {
+	Token       string `json:"token"`
+	ChannelName string `json:"channel_name"`
+	UserName    string `json:"user_name"`
+	Text        string `json:"text"`
+	TriggerWord string `json:"trigger_word"`
+}
+
+func main() {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p payload
+		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
+			http.Error(w, "not JSON", http.StatusBadRequest)
+			return
+		}
+		// The token proves the call comes from the integration; only its
+		// start is shown, as it is a secret.
+		fmt.Printf("received token=%s… channel=%s user=%s trigger=%s text=%q\n",
+			prefix(p.Token, 4), p.ChannelName, p.UserName, p.TriggerWord, p.Text)
+		version := strings.TrimSpace(strings.TrimPrefix(p.Text, p.TriggerWord))
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"text": fmt.Sprintf("Deploying %s, as @%s asked.", version, p.UserName),
+		})
+	})}
+	fmt.Printf("listening http://%s/deploy\n", ln.Addr())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+		log.Fatal(err)
+	}
+}
+
+func prefix(s string, n int) string {
+	if len(s) < n {
+		return s
+	}
+	return s[:n]
+}
