@@ -470,7 +470,7 @@ func lookupOr(v any, path string) any {
 
 // closedPort is a loopback address nothing listens on.
 func closedPort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
