@@ -226,10 +226,15 @@ func TestServerProgram(t *testing.T) {
 					ID string `json:"_id"`
 				} `json:"integration"`
 			}
-			decodeJSON(t, sendAsPrintedUser(t, env, http.MethodPost, "/api/v1/integrations.create", map[string]any{
+			res := sendAsPrintedUser(t, env, http.MethodPost, "/api/v1/integrations.create", map[string]any{
 				"type": "webhook-outgoing", "name": "out", "enabled": true, "username": "rocket.cat", "scriptEnabled": false,
 				"channel": "#general", "event": "sendMessage", "urls": []string{"http://receiver.invalid/hook"},
-			}), &created)
+			})
+			err := json.NewDecoder(res.Body).Decode(&created)
+			res.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
 			sendAsPrintedUser(t, env, http.MethodPost, "/api/v1/chat.postMessage", map[string]any{"channel": "#general", "text": "hi"}).Body.Close()
 			var httpError string
 			for deadline := time.Now().Add(5 * time.Second); httpError == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -240,7 +245,12 @@ func TestServerProgram(t *testing.T) {
 						} `json:"httpError"`
 					} `json:"history"`
 				}
-				decodeJSON(t, getAsPrintedUser(t, env, "/api/v1/integrations.history?id="+created.Integration.ID), &got)
+				res := getAsPrintedUser(t, env, "/api/v1/integrations.history?id="+created.Integration.ID)
+				err := json.NewDecoder(res.Body).Decode(&got)
+				res.Body.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
 				if len(got.History) == 1 {
 					httpError = got.History[0].HTTPError.Message
 				}
@@ -358,12 +368,4 @@ func sendAsPrintedUser(t *testing.T, env map[string]string, method, path string,
 		t.Fatalf("%s %s: status %d", method, path, res.StatusCode)
 	}
 	return res
-}
-
-func decodeJSON(t *testing.T, res *http.Response, v any) {
-	t.Helper()
-	defer res.Body.Close()
-	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
-		t.Fatal(err)
-	}
 }
