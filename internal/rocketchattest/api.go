@@ -61,6 +61,7 @@ func init() {
 		EndpointRemove:          {method: http.MethodPost, auth: true, body: removeIntegrationSchema, anyPerm: anyIntegrationPerm, handle: (*Server).removeIntegration},
 		EndpointHistory:         {method: http.MethodGet, auth: true, query: integrationHistoryQuery, anyPerm: []string{PermManageOutgoing, PermManageOwnOutgoing}, handle: (*Server).integrationHistory},
 		EndpointChannelMessages: {method: http.MethodGet, auth: true, handle: (*Server).channelMessages},
+		EndpointChatPostMessage: {method: http.MethodPost, auth: true, body: chatPostMessageSchema, handle: (*Server).chatPostMessage},
 
 		EndpointRoomsInfo:          {method: http.MethodGet, auth: true, typed: true, handle: (*Server).roomsInfo},
 		EndpointUsersInfo:          {method: http.MethodGet, auth: true, typed: true, query: usersInfoQuery, handle: (*Server).usersInfo},

@@ -3,7 +3,8 @@
 //
 // It implements the parts of Rocket.Chat's REST API that manage integrations
 // (incoming and outgoing webhooks) — login, me, /api/info,
-// integrations.create/get/list/update/remove/history and the /hooks receiver —
+// integrations.create/get/list/update/remove/history, chat.postMessage and the
+// /hooks receiver —
 // with Rocket.Chat's checks in Rocket.Chat's order, the same HTTP statuses, the
 // same JSON bodies and error strings, and stored documents shaped like
 // Rocket.Chat's. The behaviour follows Rocket.Chat 8.x (request schemas of
@@ -18,8 +19,16 @@
 //	admin := srv.Admin()
 //	// use srv.URL(), admin.UserID, admin.AuthToken ...
 //
+// A message saved by chat.postMessage, by an incoming webhook or by an
+// integration's reply fires the enabled outgoing integrations it triggers,
+// as Rocket.Chat does: in the background, each URL gets a history document
+// and a JSON POST, whose answer may be posted back, with Rocket.Chat's
+// retries. The server calls only loopback addresses unless WithOutgoingHosts
+// or WithAnyOutgoingHost allows more; WithRetrySleep replaces the wait before
+// a retry, WaitOutgoing waits until no call is under way, and Close stops them.
+//
 // Beyond the API, a test can inspect and steer the server: stored documents
-// (Integration, Integrations), messages posted through webhooks (Messages),
+// (Integration, Integrations), messages posted into rooms (Messages),
 // permissions (SetPermission), per-endpoint request counters (Requests) and
 // injected faults (Fail).
 //

@@ -24,6 +24,8 @@ const (
 	EndpointHooks   = "hooks"
 	// EndpointChannelMessages reads a channel's messages, e.g. those webhooks posted.
 	EndpointChannelMessages = "channels.messages"
+	// EndpointChatPostMessage posts a message as the caller.
+	EndpointChatPostMessage = "chat.postMessage"
 	// The look-ups of rooms, users, memberships, permissions and settings.
 	EndpointRoomsInfo          = "rooms.info"
 	EndpointUsersInfo          = "users.info"

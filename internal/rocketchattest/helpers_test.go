@@ -153,6 +153,7 @@ func (e *env) userWith(name string, perms ...string) {
 // defaultRoles are the default roles of the other permissions rows grant.
 var defaultRoles = map[string][]string{
 	rocketchattest.PermMessageImpersonate: {"bot", "app"},
+	rocketchattest.PermViewPublicRoom:     {"admin", "user", "bot", "app", "anonymous"},
 }
 
 // ownerRole is the role through which the seeded owner holds its permissions.

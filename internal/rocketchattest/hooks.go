@@ -107,103 +107,28 @@ func (s *Server) executeHook(id, token string, body map[string]any, bodyFail str
 	if (truthy(body["channel"]) || truthy(body["roomId"])) && !override {
 		return http.StatusBadRequest, map[string]any{"success": false, "error": "overriding destination channel is disabled for this integration"}
 	}
-	targets := hookTargets(body, doc)
-	posted := 0
-	for _, target := range targets {
-		if errCode := s.postWebhookMessage(postAs, doc, target, body); errCode != "" {
-			return http.StatusBadRequest, map[string]any{"success": false, "error": errCode}
-		}
-		posted++
+	payload := maps.Clone(body)
+	payload["bot"] = map[string]any{"i": id}
+	defaults := messageDefaults{channel: doc["channel"]}
+	defaults.alias, _ = doc["alias"].(string)
+	defaults.avatar, _ = doc["avatar"].(string)
+	defaults.emoji, _ = doc["emoji"].(string)
+	sent, fail := s.processWebhookMessage(payload, postAs, defaults)
+	if fail != nil {
+		return http.StatusBadRequest, map[string]any{"success": false, "error": fail.code}
 	}
-	if posted == 0 {
+	if len(sent) == 0 {
 		return http.StatusBadRequest, map[string]any{"success": false, "error": "unknown-error"}
 	}
 	return http.StatusOK, map[string]any{"success": true}
-}
-
-// hookTargets is [].concat(channel || roomId || the integration's channels).
-func hookTargets(body, doc map[string]any) []string {
-	pick := body["channel"]
-	if !truthy(pick) {
-		pick = body["roomId"]
-	}
-	if !truthy(pick) {
-		pick = doc["channel"]
-	}
-	switch v := pick.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		var out []string
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// postWebhookMessage is processWebhookMessage for one target; it returns
-// Rocket.Chat's error code when the message cannot be posted there.
-func (s *Server) postWebhookMessage(postAs *user, doc map[string]any, target string, body map[string]any) string {
-	if target == "" {
-		return "invalid-channel"
-	}
-	var rm *room
-	directTo := ""
-	switch target[0] {
-	case '#':
-		rm = s.st.roomByIDOrName(target[1:])
-	case '@':
-		other := s.st.userByIDOrUsername(target[1:])
-		if other == nil {
-			return "invalid-channel"
-		}
-		rm = s.directRoom(postAs, other)
-		directTo = other.username
-	default:
-		rm = s.st.roomByIDOrName(target)
-	}
-	if rm == nil {
-		return "invalid-channel"
-	}
-	if !rm.members[postAs.id] {
-		if rm.typ != "c" {
-			return "error-not-allowed"
-		}
-		s.st.join(rm, postAs, s.now()) // posting into a public channel joins it
-	}
-	text, _ := firstNonNil(nonEmpty(body["text"]), nonEmpty(body["msg"]), "").(string)
-	msg := Message{
-		ID:            meteorID(),
-		RoomID:        rm.id,
-		DirectTo:      directTo,
-		Text:          strings.TrimSpace(text),
-		Alias:         pickString(body["username"], body["alias"], doc["alias"]),
-		Emoji:         pickString(body["emoji"], doc["emoji"]),
-		Avatar:        pickString(body["icon_url"], body["avatar"], doc["avatar"]),
-		User:          map[string]any{"_id": postAs.id, "username": postAs.username},
-		IntegrationID: doc["_id"].(string),
-		Timestamp:     s.now(),
-	}
-	if atts, ok := body["attachments"].([]any); ok {
-		msg.Attachments = atts
-	}
-	s.st.messages = append(s.st.messages, msg)
-	return ""
 }
 
 // directRoom finds or creates the direct-message room of two users; its _id
 // is the two user ids sorted and joined, as Rocket.Chat makes it (a user's
 // room with itself gets a random one).
 func (s *Server) directRoom(a, b *user) *room {
-	want := map[string]bool{a.id: true, b.id: true}
-	for _, r := range s.st.rooms {
-		if r.typ == "d" && maps.Equal(r.members, want) {
-			return r
-		}
+	if r := s.existingDirectRoom(a, b); r != nil {
+		return r
 	}
 	id := meteorID()
 	if a.id != b.id {
@@ -217,13 +142,6 @@ func (s *Server) directRoom(a, b *user) *room {
 	s.st.join(r, b, now)
 	s.st.rooms[id] = r
 	return r
-}
-
-func nonEmpty(v any) any {
-	if s, ok := v.(string); ok && s != "" {
-		return s
-	}
-	return nil
 }
 
 func pickString(vs ...any) string {

@@ -33,20 +33,7 @@ func (s *Server) channelMessages(c *call) (map[string]any, *apiFailure) {
 	slices.Reverse(all)
 	page := []any{}
 	for i := offset; i < len(all) && (count == 0 || len(page) < count); i++ {
-		m := all[i]
-		doc := map[string]any{
-			"_id": m.ID, "rid": m.RoomID, "msg": m.Text, "ts": isoDate(m.Timestamp), "_updatedAt": isoDate(m.Timestamp),
-			"u": m.User, "bot": map[string]any{"i": m.IntegrationID}, "groupable": false,
-		}
-		for k, v := range map[string]string{"alias": m.Alias, "emoji": m.Emoji, "avatar": m.Avatar} {
-			if v != "" {
-				doc[k] = v
-			}
-		}
-		if len(m.Attachments) > 0 {
-			doc["attachments"] = deepCopy(m.Attachments)
-		}
-		page = append(page, doc)
+		page = append(page, all[i].doc())
 	}
 	return map[string]any{"messages": page, "offset": offset, "count": len(page), "total": len(all)}, nil
 }

@@ -32,6 +32,11 @@ type config struct {
 	siteURL       string
 	stableTies    bool
 	now           func() time.Time
+	// outgoingHosts are the hosts outgoing integrations may call besides
+	// loopback ones; anyOutgoingHost lifts the restriction.
+	outgoingHosts   []string
+	anyOutgoingHost bool
+	retrySleep      func(ctx context.Context, d time.Duration) error
 }
 
 // Option configures a Server.
@@ -110,6 +115,15 @@ type Server struct {
 	faults  map[string][]Fault
 	counts  map[string]int
 	limited map[string]int
+
+	// Outgoing integrations' deliveries. Lock order: mu before outMu.
+	outCtx    context.Context // cancelled by Close
+	outCancel context.CancelFunc
+	outClient *http.Client
+	outMu     sync.Mutex    // guards the fields below
+	inFlight  int           // deliveries started and not finished, retries included
+	outIdle   chan struct{} // closed while inFlight is 0
+	outClosed bool
 }
 
 // NewServer starts a server with seeded users, rooms and permissions. It
@@ -124,7 +138,10 @@ func NewServer(opts ...Option) *Server {
 
 // Start is NewServer returning the listen error instead of panicking.
 func Start(opts ...Option) (*Server, error) {
-	cfg := config{listen: "127.0.0.1:0", version: "8.8.1", now: time.Now, rateCalls: DefaultRateLimit, rateWindow: DefaultRateWindow}
+	cfg := config{
+		listen: "127.0.0.1:0", version: "8.8.1", now: time.Now, rateCalls: DefaultRateLimit, rateWindow: DefaultRateWindow,
+		retrySleep: sleepContext,
+	}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -149,6 +166,7 @@ func Start(opts ...Option) (*Server, error) {
 		limited: map[string]int{},
 		creds:   map[string]Credentials{},
 	}
+	s.initOutgoing()
 	if cfg.rateCalls > 0 && cfg.rateWindow > 0 {
 		s.limiter = newRateLimiter(cfg.rateCalls, cfg.rateWindow, cfg.now)
 	}
@@ -164,10 +182,12 @@ func Start(opts ...Option) (*Server, error) {
 // URL is the base URL, e.g. http://127.0.0.1:41234, without a trailing slash.
 func (s *Server) URL() string { return s.url }
 
-// Close stops the server and closes every connection.
+// Close stops the server and closes every connection; it stops the
+// outgoing integrations' calls and retries under way and waits for them.
 func (s *Server) Close() {
 	_ = s.httpSrv.Close()
 	<-s.done
+	s.stopOutgoing()
 }
 
 func (s *Server) now() time.Time { return s.cfg.now() }

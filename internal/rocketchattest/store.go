@@ -78,7 +78,8 @@ type setting struct {
 	public bool
 }
 
-// Message is a chat message posted into a room through an incoming webhook.
+// Message is a chat message: posted through chat.postMessage, an incoming
+// webhook, or an outgoing integration's reply.
 type Message struct {
 	ID            string         `json:"_id"`
 	RoomID        string         `json:"rid"`
@@ -89,6 +90,8 @@ type Message struct {
 	Avatar        string         `json:"avatar,omitempty"`
 	Attachments   []any          `json:"attachments,omitempty"`
 	User          map[string]any `json:"u"`
+	Bot           map[string]any `json:"bot,omitempty"`  // {i: integration _id} on messages integrations post
+	Tmid          string         `json:"tmid,omitempty"` // thread parent
 	IntegrationID string         `json:"-"`
 	Timestamp     time.Time      `json:"-"`
 }

@@ -2,7 +2,7 @@
 // rocketchattest as a program, for trying the provider by hand and for the
 // demo.
 //
-//	go run ./internal/rocketchattest/cmd/rocketchat-test-server [-listen 127.0.0.1:3000] [-rate-limit CALLS/WINDOW|off] [-site-url URL]
+//	go run ./internal/rocketchattest/cmd/rocketchat-test-server [-listen 127.0.0.1:3000] [-rate-limit CALLS/WINDOW|off] [-site-url URL] [-allow-outgoing HOSTS|*]
 //
 // It listens on loopback only, prints `export NAME=value` lines for the
 // administrator (ROCKETCHAT_URL, ROCKETCHAT_USER_ID, ROCKETCHAT_AUTH_TOKEN,
@@ -17,6 +17,11 @@
 // /api/v1/settings.public as Rocket.Chat serves it: the address users reach
 // the server at, which webhook URLs are built on. It defaults to the
 // server's own URL.
+//
+// -allow-outgoing lets outgoing integrations call these hosts (a comma list
+// of host names, addresses or host:port) besides loopback addresses, or any
+// host with *. Without it a call elsewhere is refused and recorded in the
+// integration's history.
 //
 // -rooms N adds the public channels room-1 … room-N, whose members are the
 // administrator and the owner, e.g. to measure checks over many rooms.
@@ -35,6 +40,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -56,12 +62,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	who := fs.String("user", "admin", "whose credentials the export lines give: admin, owner (manage-own permissions only) or regular (no integration permission)")
 	rooms := fs.Int("rooms", 0, "add this many public channels, room-1 … room-N, with the administrator and the owner as members")
 	siteURL := fs.String("site-url", "", "Rocket.Chat's Site_Url setting, the root of the webhook URLs its UI shows (default: the server's own URL)")
+	allowOutgoing := fs.String("allow-outgoing", "", "hosts outgoing integrations may call besides loopback addresses: a comma list, or * for any")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	opts := []rocketchattest.Option{rocketchattest.WithListenAddr(*listen), rocketchattest.WithVersion(*version)}
 	if *siteURL != "" {
 		opts = append(opts, rocketchattest.WithSiteURL(*siteURL))
+	}
+	switch hosts := strings.TrimSpace(*allowOutgoing); hosts {
+	case "":
+	case "*":
+		opts = append(opts, rocketchattest.WithAnyOutgoingHost())
+	default:
+		list := slices.DeleteFunc(strings.Split(hosts, ","), func(h string) bool { return strings.TrimSpace(h) == "" })
+		if len(list) == 0 {
+			fmt.Fprintf(stderr, "rocketchat-test-server: -allow-outgoing %q: want a comma list of hosts, or *\n", *allowOutgoing)
+			return 2
+		}
+		opts = append(opts, rocketchattest.WithOutgoingHosts(list...))
 	}
 	if *rateLimit == "off" {
 		opts = append(opts, rocketchattest.WithoutRateLimit())

@@ -215,6 +215,55 @@ func TestServerProgram(t *testing.T) {
 		}
 	})
 
+	t.Run("-allow-outgoing lets outgoing integrations call other hosts", func(t *testing.T) {
+		for _, tc := range []struct {
+			args    []string
+			refused bool
+		}{{nil, true}, {[]string{"-allow-outgoing", "other.example, receiver.invalid"}, false}, {[]string{"-allow-outgoing=*"}, false}} {
+			env, _, _ := startProgram(t, bin, append([]string{"-listen", "127.0.0.1:0", "-rate-limit", "off"}, tc.args...)...)
+			var created struct {
+				Integration struct {
+					ID string `json:"_id"`
+				} `json:"integration"`
+			}
+			res := sendAsPrintedUser(t, env, http.MethodPost, "/api/v1/integrations.create", map[string]any{
+				"type": "webhook-outgoing", "name": "out", "enabled": true, "username": "rocket.cat", "scriptEnabled": false,
+				"channel": "#general", "event": "sendMessage", "urls": []string{"http://receiver.invalid/hook"},
+			})
+			err := json.NewDecoder(res.Body).Decode(&created)
+			res.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sendAsPrintedUser(t, env, http.MethodPost, "/api/v1/chat.postMessage", map[string]any{"channel": "#general", "text": "hi"}).Body.Close()
+			var httpError string
+			for deadline := time.Now().Add(5 * time.Second); httpError == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				var got struct {
+					History []struct {
+						HTTPError struct {
+							Message string `json:"message"`
+						} `json:"httpError"`
+					} `json:"history"`
+				}
+				res := getAsPrintedUser(t, env, "/api/v1/integrations.history?id="+created.Integration.ID)
+				err := json.NewDecoder(res.Body).Decode(&got)
+				res.Body.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got.History) == 1 {
+					httpError = got.History[0].HTTPError.Message
+				}
+			}
+			if httpError == "" {
+				t.Fatalf("%v: no failed call in history", tc.args)
+			}
+			if refused := strings.Contains(httpError, "-allow-outgoing"); refused != tc.refused {
+				t.Errorf("%v: httpError %q, want refused %v", tc.args, httpError, tc.refused)
+			}
+		}
+	})
+
 	refused := []struct {
 		name   string
 		args   []string
@@ -226,6 +275,7 @@ func TestServerProgram(t *testing.T) {
 		{"non-loopback -listen 192.0.2.1", []string{"-listen", "192.0.2.1:0"}, 1, []string{"not a loopback address"}},
 		{"-rate-limit without a slash", []string{"-listen", "127.0.0.1:0", "-rate-limit", "10"}, 2, []string{`-rate-limit "10"`, "CALLS/WINDOW"}},
 		{"-rate-limit with zero calls", []string{"-listen", "127.0.0.1:0", "-rate-limit", "0/1s"}, 2, []string{`-rate-limit "0/1s"`, "CALLS must be a positive integer"}},
+		{"-allow-outgoing with an empty host list", []string{"-listen", "127.0.0.1:0", "-allow-outgoing", " , "}, 2, []string{`-allow-outgoing " , "`}},
 		{"-rate-limit with a bad window", []string{"-listen", "127.0.0.1:0", "-rate-limit", "5/soon"}, 2, []string{`-rate-limit "5/soon"`, "WINDOW must be a positive duration"}},
 	}
 	for _, tc := range refused {
@@ -295,6 +345,27 @@ func getAsPrintedUser(t *testing.T, env map[string]string, path string) *http.Re
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return res
+}
+
+// sendAsPrintedUser sends JSON with the credentials the program printed.
+func sendAsPrintedUser(t *testing.T, env map[string]string, method, path string, body any) *http.Response {
+	t.Helper()
+	data, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequestWithContext(t.Context(), method, env["ROCKETCHAT_URL"]+path, bytes.NewReader(data))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-User-Id", env["ROCKETCHAT_USER_ID"])
+	req.Header.Set("X-Auth-Token", env["ROCKETCHAT_AUTH_TOKEN"])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%s %s: status %d", method, path, res.StatusCode)
 	}
 	return res
 }
