@@ -17,6 +17,19 @@ variable "alias" {
   default     = "Deploy notifier"
 }
 
+variable "receiver_url" {
+  description = "Where the deploy command calls; make demo starts a small receiver there."
+  type        = string
+  default     = "http://127.0.0.1:9/deploy"
+}
+
+variable "deploy_token" {
+  description = "Token Rocket.Chat sends with each call, so the receiver knows the call is genuine."
+  type        = string
+  sensitive   = true
+  default     = "demo-deploy-token"
+}
+
 variable "channels" {
   description = "Rooms the webhook posts to."
   type        = list(string)
@@ -31,17 +44,37 @@ resource "rocketchat_incoming_integration" "deploys" {
   emoji    = ":rocket:"
 }
 
+# Alertmanager posts its alerts here; the script turns them into a message
+# with one attachment per firing alert.
+resource "rocketchat_incoming_integration" "alerts" {
+  name           = "Alertmanager"
+  username       = "rocket.cat"
+  channels       = ["#general"]
+  alias          = "Alertmanager"
+  script_enabled = true
+  script         = file("${path.module}/scripts/alertmanager.js")
+}
+
+# "!deploy v1.2.3" in #general calls the receiver, whose answer is posted back.
 resource "rocketchat_outgoing_integration" "deploy_command" {
   name          = "Deploy command"
   event         = "sendMessage"
   username      = "rocket.cat"
   channels      = ["#general"]
   trigger_words = ["!deploy"]
-  urls          = ["https://deploy.example.com/rocketchat"]
+  urls          = [var.receiver_url]
+  token         = var.deploy_token
+  alias         = "Deployer"
 }
 
 output "incoming_id" {
   value = rocketchat_incoming_integration.deploys.id
+}
+
+output "alerts_webhook_url" {
+  description = "Where Alertmanager posts; a secret."
+  value       = rocketchat_incoming_integration.alerts.webhook_url
+  sensitive   = true
 }
 
 output "outgoing_id" {

@@ -6,7 +6,10 @@
 # loopback port, points Terraform at the local build through a temporary CLI
 # configuration (the user's own is never read or touched), applies
 # examples/demo, posts through the created webhook and shows the message in
-# #general, shows that a second plan is empty, changes one attribute and shows
+# #general, posts an Alertmanager payload that the scripted webhook turns into
+# a message with attachments, posts "!deploy v1.2.3" and shows the outgoing
+# integration call a local receiver and post its reply, shows that a second
+# plan is empty, changes one attribute and shows
 # an in-place update that keeps the webhook URL, shows a plan refuse a room
 # that does not exist before anything changes, destroys everything and stops
 # the server. It leaves no process and no file behind, and exits non-zero as
@@ -40,12 +43,15 @@ command -v curl >/dev/null || fail "curl is not on PATH"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/rocketchat-demo.XXXXXX")"
 server_pid=""
+receiver_pid=""
 cleanup() {
   status=$?
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  for pid in "$server_pid" "$receiver_pid"; do
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$work"
   if [[ $status -ne 0 ]]; then
     printf '\nThe demo failed (exit %d).\n' "$status" >&2
@@ -57,13 +63,14 @@ trap 'exit 130' INT TERM
 # mask shows a webhook URL without its secret token.
 mask() { sed -E 's#(/hooks/[0-9a-f]+/)[^/[:space:]"]+#\1****#g'; }
 
-step "1. Build the provider and the test server"
+step "1. Build the provider, the test server and the demo's receiver"
 mkdir -p "$work/bin" "$work/tf"
 (cd "$root" && go build -o "$work/bin/terraform-provider-rocketchat" .)
 (cd "$root" && go build -o "$work/bin/rocketchat-test-server" ./internal/rocketchattest/cmd/rocketchat-test-server)
+(cd "$root" && go build -o "$work/bin/receiver" ./examples/demo/receiver)
 ok "built into a temporary directory"
 
-step "2. Start the in-memory Rocket.Chat on a free loopback port"
+step "2. Start the in-memory Rocket.Chat and the receiver on free loopback ports"
 fifo="$work/server.out"
 mkfifo "$fifo"
 "$work/bin/rocketchat-test-server" -listen 127.0.0.1:0 >"$fifo" 2>"$work/server.log" &
@@ -81,6 +88,17 @@ export ROCKETCHAT_URL ROCKETCHAT_USER_ID ROCKETCHAT_AUTH_TOKEN
 unset ROCKETCHAT_USERNAME ROCKETCHAT_PASSWORD
 ok "Rocket.Chat answers at $ROCKETCHAT_URL ($(curl -fsS "$ROCKETCHAT_URL/api/info" | sed -E 's/.*"version":"([^"]+)".*/version \1/'))"
 
+"$work/bin/receiver" >"$work/receiver.out" 2>&1 &
+receiver_pid=$!
+for _ in $(seq 100); do
+  grep -q '^listening ' "$work/receiver.out" 2>/dev/null && break
+  sleep 0.1
+done
+receiver_url="$(sed -n 's/^listening //p' "$work/receiver.out")"
+[[ -n "$receiver_url" ]] || fail "the receiver did not start: $(cat "$work/receiver.out")"
+export TF_VAR_receiver_url="$receiver_url"
+ok "a receiver for the deploy command listens at $receiver_url"
+
 step "3. Point $tf_name at the local build (temporary CLI configuration)"
 cat >"$work/cli.tfrc" <<EOF
 provider_installation {
@@ -92,17 +110,17 @@ provider_installation {
 }
 EOF
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-cp "$here/main.tf" "$work/tf/"
+cp -R "$here/main.tf" "$here/scripts" "$work/tf/"
 cd "$work/tf"
 ok "dev_overrides in $work/cli.tfrc; your own CLI configuration is not read"
 
-step "4. $tf_name apply: one incoming and one outgoing integration"
+step "4. $tf_name apply: two incoming integrations (one with a script) and one outgoing integration"
 "$TF" apply -auto-approve -no-color -input=false >"$work/apply.txt" 2>&1 || { mask <"$work/apply.txt"; fail "apply failed"; }
 grep -E '^  # |will be created|Plan:|Creation complete|Apply complete' "$work/apply.txt" | mask | sed 's/^/    /'
 incoming_id="$("$TF" output -raw incoming_id)"
 webhook_url="$("$TF" output -raw webhook_url)"
 [[ "$webhook_url" == "$ROCKETCHAT_URL/hooks/$incoming_id/"* ]] || fail "unexpected webhook URL: $(echo "$webhook_url" | mask)"
-ok "created incoming integration $incoming_id and outgoing integration $("$TF" output -raw outgoing_id)"
+ok "created incoming integration $incoming_id, the scripted Alertmanager webhook and outgoing integration $("$TF" output -raw outgoing_id)"
 ok "webhook URL: $(echo "$webhook_url" | mask) (token hidden)"
 
 step "5. Post a message through the webhook and find it in #general"
@@ -116,7 +134,39 @@ messages="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROC
 [[ "$messages" == *'"alias":"Deploy notifier"'* ]] || fail "the message does not carry the alias: $messages"
 ok "#general holds \"$text\", posted as \"Deploy notifier\""
 
-step "6. A second plan has nothing to do"
+step "6. Alertmanager posts two alerts: the script turns them into a message with an attachment"
+alerts_url="$("$TF" output -raw alerts_webhook_url)"
+payload='{"status":"firing","alerts":[{"status":"firing","labels":{"alertname":"DiskFull","severity":"critical"},"annotations":{"summary":"/var is 95% full on db-1"}},{"status":"resolved","labels":{"alertname":"HighLoad","severity":"warning"},"annotations":{"summary":"load is back to normal"}}]}'
+answer="$(curl -sS -X POST -H 'Content-Type: application/json' -d "$payload" "$alerts_url")"
+[[ "$answer" == *'"success":true'* ]] || fail "the scripted webhook answered: $answer"
+messages="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
+  "$ROCKETCHAT_URL/api/v1/channels.messages?roomName=general&count=1")"
+[[ "$messages" == *'"msg":"1 alert(s) firing"'* ]] || fail "the script's message is not in #general: $messages"
+[[ "$messages" == *'"title":"DiskFull"'* && "$messages" == *'"text":"/var is 95% full on db-1"'* ]] \
+  || fail "the message lacks the firing alert's attachment: $messages"
+[[ "$messages" != *'HighLoad'* ]] || fail "the resolved alert was posted too: $messages"
+ok "#general holds \"1 alert(s) firing\" with an attachment \"DiskFull: /var is 95% full on db-1\" (the resolved alert left out)"
+
+step "7. \"!deploy v1.2.3\" in #general: the outgoing integration calls the receiver and posts its answer"
+curl -fsS -X POST -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
+  -H 'Content-Type: application/json' -d '{"channel":"#general","text":"!deploy v1.2.3"}' \
+  "$ROCKETCHAT_URL/api/v1/chat.postMessage" >/dev/null || fail "chat.postMessage failed"
+reply=""
+for _ in $(seq 100); do
+  messages="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
+    "$ROCKETCHAT_URL/api/v1/channels.messages?roomName=general&count=1")"
+  if [[ "$messages" == *'"msg":"Deploying v1.2.3, as @admin asked."'* ]]; then reply=1; break; fi
+  sleep 0.1
+done
+received="$(grep '^received ' "$work/receiver.out" || true)"
+[[ -n "$received" ]] || fail "the receiver got no call"
+[[ "$received" == *'token=demo…'* && "$received" == *'text="!deploy v1.2.3"'* ]] || fail "the receiver got: $received"
+ok "the receiver got: ${received#received }"
+[[ -n "$reply" ]] || fail "the reply is not in #general: $messages"
+[[ "$messages" == *'"alias":"Deployer"'* ]] || fail "the reply does not carry the alias: $messages"
+ok "#general holds the reply \"Deploying v1.2.3, as @admin asked.\", posted as \"Deployer\""
+
+step "8. A second plan has nothing to do"
 set +e
 "$TF" plan -detailed-exitcode -no-color -input=false >"$work/plan.txt" 2>&1
 code=$?
@@ -124,7 +174,7 @@ set -e
 [[ $code -eq 0 ]] || { mask <"$work/plan.txt"; fail "the second plan is not empty (exit $code)"; }
 ok "$(grep -E 'No changes' "$work/plan.txt" | head -n1)"
 
-step "7. Change the alias: an in-place update that keeps the webhook URL"
+step "9. Change the alias: an in-place update that keeps the webhook URL"
 "$TF" plan -no-color -input=false -var 'alias=Release bot' -out "$work/update.tfplan" >"$work/plan.txt" 2>&1
 grep -E 'update in-place|~ alias|Plan:' "$work/plan.txt" | sed 's/^/    /'
 grep -q '1 to change, 0 to destroy' "$work/plan.txt" || fail "the plan is not a single in-place update"
@@ -137,7 +187,7 @@ curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH
   || fail "the updated alias did not reach the posted message"
 ok "messages now arrive as \"Release bot\""
 
-step "8. A room that does not exist is refused by the plan, before anything changes"
+step "10. A room that does not exist is refused by the plan, before anything changes"
 set +e
 "$TF" plan -no-color -input=false -var 'alias=Release bot' -var 'channels=["#general", "#deploys"]' >"$work/plan.txt" 2>&1
 code=$?
@@ -147,21 +197,24 @@ grep -q 'No room #deploys' "$work/plan.txt" || { mask <"$work/plan.txt"; fail "t
 sed -n '/^Error: /,$p' "$work/plan.txt" | grep -vE '^$|^  (with|on) ' | sed 's/^/    /'
 count="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
   "$ROCKETCHAT_URL/api/v1/integrations.list" | sed -E 's/.*"total":([0-9]+).*/\1/')"
-[[ "$count" == "2" ]] || fail "Rocket.Chat holds $count integrations, want the 2 made before"
-ok "the plan names the entry; Rocket.Chat still holds just the 2 integrations"
+[[ "$count" == "3" ]] || fail "Rocket.Chat holds $count integrations, want the 3 made before"
+ok "the plan names the entry; Rocket.Chat still holds just the 3 integrations"
 
-step "9. $tf_name destroy"
+step "11. $tf_name destroy"
 "$TF" destroy -auto-approve -no-color -input=false -var 'alias=Release bot' 2>&1 | grep -E 'Destruction complete|Destroy complete' | sed 's/^/    /'
 remaining="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
   "$ROCKETCHAT_URL/api/v1/integrations.list" | sed -E 's/.*"total":([0-9]+).*/\1/')"
 [[ "$remaining" == "0" ]] || fail "$remaining integrations remain in Rocket.Chat"
 ok "Rocket.Chat holds no integration any more"
 
-step "10. Stop the server and clean up"
+step "12. Stop the servers and clean up"
 kill -TERM "$server_pid"
 wait "$server_pid" || fail "the test server did not stop cleanly"
 server_pid=""
-ok "server stopped; the temporary directory goes with the exit"
+kill -TERM "$receiver_pid"
+wait "$receiver_pid" || fail "the receiver did not stop cleanly"
+receiver_pid=""
+ok "servers stopped; the temporary directory goes with the exit"
 
 printf '\n'
 bold "Demo complete."
