@@ -32,6 +32,7 @@ type config struct {
 	siteURL       string
 	stableTies    bool
 	now           func() time.Time
+	scriptTimeout time.Duration
 }
 
 // Option configures a Server.
@@ -110,6 +111,8 @@ type Server struct {
 	faults  map[string][]Fault
 	counts  map[string]int
 	limited map[string]int
+
+	scripts scriptCache // compiled integration scripts, by _id
 }
 
 // NewServer starts a server with seeded users, rooms and permissions. It
