@@ -43,20 +43,40 @@ const (
 // sloppy-mode function and stored as it was sent. The stored code differs
 // from Babel's ES5 output but runs the same in the engine (SPEC.md §S1).
 func compileScript(script string, transpile bool) (compiled string, scriptError map[string]any) {
+	compiled, problem := checkScript(script, transpile)
+	switch {
+	case problem == nil:
+		return compiled, nil
+	case transpile:
+		return "", babelSyntaxError(script, *problem)
+	default:
+		return "", v8SyntaxError(script, *problem)
+	}
+}
+
+// checkScript is compileScript with the first syntax error as a position in
+// the script itself: 1-based line, 0-based column in UTF-16 units.
+func checkScript(script string, transpile bool) (string, *syntaxProblem) {
 	if !transpile {
-		wrapped := functionPrologue + script + functionEpilogue
-		if msg := firstError(transformJS(wrapped, api.FormatDefault)); msg != nil {
-			return "", v8SyntaxError(wrapped, *msg)
+		if p := firstError(transformJS(functionPrologue+script+functionEpilogue, api.FormatDefault)); p != nil {
+			return "", p.shifted(len(functionPrologue), script)
 		}
 		return script, nil
 	}
+	// A hashbang is legal only at the very start, where the prologue goes:
+	// it is checked as the line comment of the same length it is.
+	hashbang := ""
+	if strings.HasPrefix(script, "#!") {
+		hashbang, _, _ = strings.Cut(script, "\n")
+		script = "//" + script[2:]
+	}
 	checked := transformJS(strictPrologue+script+moduleEpilogue, api.FormatESModule)
-	if msg := firstError(checked); msg != nil {
-		return "", babelSyntaxError(script, *msg)
+	if p := firstError(checked); p != nil {
+		return "", p.shifted(len(strictPrologue), script)
 	}
 	// Babel turns import and export into require() and exports, which the
 	// engine lacks; esbuild's CommonJS output fails there the same way.
-	if cjs := transformJS(script, api.FormatCommonJS); len(cjs.Errors) == 0 && usesModuleSyntax(string(cjs.Code), script) {
+	if cjs := transformJS(script, api.FormatCommonJS); hashbang == "" && len(cjs.Errors) == 0 && usesModuleSyntax(string(cjs.Code), script) {
 		return strings.TrimSuffix(string(cjs.Code), "\n"), nil
 	}
 	// Otherwise the module's own output: top-level `this` is undefined, as
@@ -66,7 +86,32 @@ func compileScript(script string, transpile bool) (compiled string, scriptError 
 	code = strings.TrimSuffix(code, "export{};")
 	// The prologue's directive is left out: in the wrapper it would be a
 	// plain expression anyway, as Babel's "use strict" is.
-	return strings.TrimPrefix(code, strictPrologue), nil
+	code = strings.TrimPrefix(code, strictPrologue)
+	if hashbang != "" {
+		// Babel keeps the hashbang in its output, where the wrapper cannot
+		// compile it; so is it kept here.
+		code = hashbang + "\n" + code
+	}
+	return code, nil
+}
+
+// shifted moves a position found in prologue+script+epilogue into script:
+// line 1 loses the prologue's columns, and a position in the epilogue's
+// lines is the end of the script.
+func (p *syntaxProblem) shifted(prologue int, script string) *syntaxProblem {
+	q := *p
+	lines := strings.Split(script, "\n")
+	if q.line == 1 {
+		q.column -= prologue
+	}
+	if q.line > len(lines) {
+		q.line = len(lines)
+		q.column = utf16Len(lines[q.line-1])
+	}
+	q.line = max(q.line, 1)
+	q.column = max(q.column, 0)
+	q.lineText = lines[q.line-1]
+	return &q
 }
 
 // usesModuleSyntax tells whether esbuild's CommonJS output of script needed
@@ -82,7 +127,7 @@ func usesModuleSyntax(cjs, script string) bool {
 }
 
 // transformJS runs esbuild over a whole script. Async generators and
-// for-await are lowered because goja lacks them; everything else is kept.
+// for-await are lowered because goja lacks them.
 func transformJS(src string, format api.Format) api.TransformResult {
 	return api.Transform(src, api.TransformOptions{
 		Loader:           api.LoaderJS,
@@ -90,7 +135,9 @@ func transformJS(src string, format api.Format) api.TransformResult {
 		Target:           api.ESNext,
 		MinifyWhitespace: true,
 		LogLevel:         api.LogLevelSilent,
-		Supported:        map[string]bool{"async-generator": false, "for-await": false},
+		// import() becomes a promise of require(), as Babel's module transform
+		// makes it: the script runs and only a call fails.
+		Supported: map[string]bool{"async-generator": false, "for-await": false, "dynamic-import": false},
 	})
 }
 
@@ -130,27 +177,12 @@ func utf16Column(line string, byteCol int) int {
 }
 
 // babelSyntaxError is the error Babel's transformSync throws for a parse
-// error: "unknown file: <text> (<line>:<column>)", a blank line and the code
+// error: "unknown: <text> (<line>:<column>)", a blank line and the code
 // frame of @babel/code-frame (two lines above, three below, no colours). The
 // text is esbuild's wording, not Babel's.
 func babelSyntaxError(script string, p syntaxProblem) map[string]any {
-	line, column := p.line, p.column
-	if line == 1 {
-		column -= len(strictPrologue)
-	}
 	lines := strings.Split(script, "\n")
-	if line > len(lines) {
-		// esbuild reports a problem at the end in the epilogue's lines.
-		line = len(lines)
-		column = utf16Len(lines[line-1])
-	}
-	if line < 1 {
-		line = 1
-	}
-	if column < 0 {
-		column = 0
-	}
-	message := fmt.Sprintf("unknown file: %s (%d:%d)\n\n%s", p.text, line, column, babelCodeFrame(lines, line, column))
+	message := fmt.Sprintf("unknown: %s (%d:%d)\n\n%s", p.text, p.line, p.column, babelCodeFrame(lines, p.line, p.column))
 	return map[string]any{
 		"name":    "SyntaxError",
 		"message": message,
@@ -218,13 +250,16 @@ func utf16Len(s string) int {
 
 // v8SyntaxError is the SyntaxError vm.Script throws, with the stack Node
 // decorates: the file name and line, the source line, a caret, a blank line,
-// then the error. Positions are those of the wrapped source (the wrapper is
-// on line 1). The text is esbuild's wording, not V8's.
-func v8SyntaxError(wrapped string, p syntaxProblem) map[string]any {
-	lines := strings.Split(wrapped, "\n")
-	line := max(min(p.line, len(lines)), 1)
-	text := lines[line-1]
+// then the error. The line shown is the wrapped one. The text is esbuild's wording, not V8's.
+func v8SyntaxError(script string, p syntaxProblem) map[string]any {
+	text, column := p.lineText, p.column
+	if p.line == 1 {
+		text, column = functionPrologue+text, column+len(functionPrologue)
+	}
+	if p.line == len(strings.Split(script, "\n")) {
+		text += functionEpilogue
+	}
 	stack := fmt.Sprintf("evalmachine.<anonymous>:%d\n%s\n%s^\n\nSyntaxError: %s\n    at new Script (node:vm:117:7)",
-		line, text, markerSpacing(text, p.column), p.text)
+		p.line, text, markerSpacing(text, column), p.text)
 	return map[string]any{"name": "SyntaxError", "message": p.text, "stack": stack}
 }

@@ -350,8 +350,8 @@ func describeJSError(err error) string {
 	return strings.TrimSpace(err.Error())
 }
 
-// describeThrown is "Name: message" for a thrown error object, else the
-// thrown value as a string.
+// describeThrown is "Name: message" for a thrown error object, else
+// String(value).
 func describeThrown(v goja.Value) string {
 	if obj, ok := v.(*goja.Object); ok {
 		name, msg := obj.Get("name"), obj.Get("message")
@@ -364,9 +364,9 @@ func describeThrown(v goja.Value) string {
 		}
 	}
 	if v == nil {
-		return "Uncaught undefined"
+		return "undefined"
 	}
-	return "Uncaught " + v.String()
+	return v.String() // String(value), as for a thrown string
 }
 
 // scriptTimeout is the configured time limit.

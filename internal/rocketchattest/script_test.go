@@ -56,7 +56,7 @@ func TestCompileScriptVerdicts(t *testing.T) {
 func TestCompileScriptErrorShape(t *testing.T) {
 	src := "class Script {\n\tprocess() {\n\t\tconst = 5;\n\t}\n}"
 	_, babel := compileScript(src, true)
-	wantMessage := "unknown file: Expected identifier but found \"=\" (3:8)\n\n" +
+	wantMessage := "unknown: Expected identifier but found \"=\" (3:8)\n\n" +
 		"  1 | class Script {\n" +
 		"  2 | \tprocess() {\n" +
 		"> 3 | \t\tconst = 5;\n" +

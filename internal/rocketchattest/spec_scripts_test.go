@@ -60,8 +60,8 @@ func specS1() []row {
 			status: 200,
 			want: map[string]any{
 				"integration.scriptCompiled": absent, "integration.scriptError.name": "SyntaxError",
-				"integration.scriptError.message": "unknown file: Expected identifier but found \"=\" (1:6)\n\n> 1 | const = 5\n    |       ^",
-				"integration.scriptError.stack":   matches(`^SyntaxError: unknown file: `),
+				"integration.scriptError.message": "unknown: Expected identifier but found \"=\" (1:6)\n\n> 1 | const = 5\n    |       ^",
+				"integration.scriptError.stack":   matches(`^SyntaxError: unknown: `),
 			},
 		},
 		{
