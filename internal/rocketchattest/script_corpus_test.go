@@ -25,12 +25,12 @@ type scriptRunVerdict struct {
 }
 
 type scriptCase struct {
-	Name   string        `json:"name"`
-	Group  string        `json:"group"`
-	Source string        `json:"source"`
-	Babel  scriptVerdict `json:"babel"`
-	VM     scriptVerdict `json:"vm"`
-	Run    *scriptRunVerdict    `json:"run"`
+	Name   string            `json:"name"`
+	Group  string            `json:"group"`
+	Source string            `json:"source"`
+	Babel  scriptVerdict     `json:"babel"`
+	VM     scriptVerdict     `json:"vm"`
+	Run    *scriptRunVerdict `json:"run"`
 }
 
 // verdictAllowList names the cases whose verdict esbuild cannot give as
