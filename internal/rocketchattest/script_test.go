@@ -121,3 +121,40 @@ func TestInstantiateScript(t *testing.T) {
 		})
 	}
 }
+
+const benchScript = `class Script {
+  process_incoming_request({ request }) {
+    const alerts = (request.content.alerts || []).map((a) => ({ title: a.labels.alertname, text: a.annotations.summary }));
+    return { content: { text: 'Alerts: ' + alerts.length, attachments: alerts } };
+  }
+}`
+
+func BenchmarkCompileScript(b *testing.B) {
+	for b.Loop() {
+		if _, e := compileScript(benchScript, true); e != nil {
+			b.Fatal(e)
+		}
+	}
+}
+
+func BenchmarkRunScript(b *testing.B) {
+	compiled, _ := compileScript(benchScript, true)
+	params := map[string]any{"request": map[string]any{"content": map[string]any{"alerts": []any{
+		map[string]any{"labels": map[string]any{"alertname": "Down"}, "annotations": map[string]any{"summary": "host down"}},
+	}}}}
+	b.Run("instantiate", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := instantiateScript(compiled, time.Second); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("call", func(b *testing.B) {
+		inst, _ := instantiateScript(compiled, time.Second)
+		for b.Loop() {
+			if _, err := inst.call("process_incoming_request", params, time.Second); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
