@@ -32,5 +32,8 @@
 // permissions (SetPermission), per-endpoint request counters (Requests) and
 // injected faults (Fail).
 //
-// The package uses only the standard library.
+// Integration scripts are compiled as Rocket.Chat compiles them (esbuild
+// decides their syntax) and run as it runs them (goja), with the results the
+// webhook receiver gives (SPEC.md §S1–§S3). Besides those two, the package
+// uses only the standard library.
 package rocketchattest

@@ -82,7 +82,7 @@ func (s *Server) addIncoming(caller *user, in map[string]any) (map[string]any, *
 	doc["_createdAt"] = isoDate(now)
 	doc["_createdBy"] = userRef(caller)
 	if in["scriptEnabled"] == true && !isBlankString(in["script"]) {
-		applyCompile(doc, in["script"].(string))
+		applyCompile(doc, in["script"].(string), in["skipTranspile"] == true)
 	}
 	if fail := s.checkTargets(caller, channels, PermManageIncoming, PermManageOwnIncoming, method(m)); fail != nil {
 		return nil, fail
@@ -288,7 +288,7 @@ func (s *Server) validateOutgoing(caller *user, in map[string]any) (map[string]a
 	}
 
 	if in["scriptEnabled"] == true && !isBlankString(in["script"]) {
-		applyCompile(doc, in["script"].(string))
+		applyCompile(doc, in["script"].(string), in["skipTranspile"] == true)
 	}
 	if v, sent := in["runOnEdits"]; sent {
 		doc["runOnEdits"] = v == true
@@ -677,7 +677,7 @@ func (s *Server) updateIncoming(caller *user, id string, in map[string]any) *api
 	// The compile result is written at once, before the checks below: a
 	// request that then fails still leaves it behind, as in Rocket.Chat.
 	if in["scriptEnabled"] == true && !isBlankString(in["script"]) {
-		applyCompile(current, in["script"].(string))
+		applyCompile(current, in["script"].(string), skipTranspile)
 		current["skipTranspile"] = skipTranspile
 	}
 	if fail := s.checkTargets(caller, channels, PermManageIncoming, PermManageOwnIncoming, method(m)); fail != nil {

@@ -1696,7 +1696,7 @@ func spec34() []row {
 			req:    update("admin", incomingUpdate("in", map[string]any{"scriptEnabled": false, "script": "const b = {;"})),
 			status: 200,
 			want: map[string]any{
-				"integration.scriptEnabled": false, "integration.script": "const b = {;", "integration.scriptCompiled": "const a = 1;",
+				"integration.scriptEnabled": false, "integration.script": "const b = {;", "integration.scriptCompiled": "const a=1;",
 				"integration.scriptError": absent,
 			},
 		},
