@@ -11,7 +11,8 @@
 # integration call a local receiver and post its reply, shows that a second
 # plan is empty, changes one attribute and shows
 # an in-place update that keeps the webhook URL, shows a plan refuse a room
-# that does not exist before anything changes, destroys everything and stops
+# that does not exist and a script that does not compile before anything
+# changes, destroys everything and stops
 # the server. It leaves no process and no file behind, and exits non-zero as
 # soon as a step fails.
 set -euo pipefail
@@ -200,14 +201,27 @@ count="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKET
 [[ "$count" == "3" ]] || fail "Rocket.Chat holds $count integrations, want the 3 made before"
 ok "the plan names the entry; Rocket.Chat still holds just the 3 integrations"
 
-step "11. $tf_name destroy"
+step "11. A script with a syntax error is refused by the plan, with its line and column"
+cp scripts/alertmanager.js "$work/alertmanager.js.orig"
+sed 's/const firing = /const = /' "$work/alertmanager.js.orig" >scripts/alertmanager.js
+set +e
+"$TF" plan -no-color -input=false -var 'alias=Release bot' >"$work/plan.txt" 2>&1
+code=$?
+set -e
+cp "$work/alertmanager.js.orig" scripts/alertmanager.js
+[[ $code -ne 0 ]] || fail "the plan accepted a script that does not compile"
+grep -q 'The script does not compile' "$work/plan.txt" || { mask <"$work/plan.txt"; fail "the plan failed for another reason"; }
+sed -n '/^Error: /,/^ *|/p' "$work/plan.txt" | grep -vE '^$|^  (with|on) |^ *[0-9]+: ' | sed 's/^/    /'
+ok "nothing was sent to Rocket.Chat; the script is restored"
+
+step "12. $tf_name destroy"
 "$TF" destroy -auto-approve -no-color -input=false -var 'alias=Release bot' 2>&1 | grep -E 'Destruction complete|Destroy complete' | sed 's/^/    /'
 remaining="$(curl -fsS -H "X-User-Id: $ROCKETCHAT_USER_ID" -H "X-Auth-Token: $ROCKETCHAT_AUTH_TOKEN" \
   "$ROCKETCHAT_URL/api/v1/integrations.list" | sed -E 's/.*"total":([0-9]+).*/\1/')"
 [[ "$remaining" == "0" ]] || fail "$remaining integrations remain in Rocket.Chat"
 ok "Rocket.Chat holds no integration any more"
 
-step "12. Stop the servers and clean up"
+step "13. Stop the servers and clean up"
 kill -TERM "$server_pid"
 wait "$server_pid" || fail "the test server did not stop cleanly"
 server_pid=""

@@ -8,13 +8,19 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
 )
@@ -146,4 +152,135 @@ func stateAttr(s *terraform.State, addr, name string) (string, error) {
 		return "", fmt.Errorf("%s has no %s", addr, name)
 	}
 	return v, nil
+}
+
+// TestAccIncomingIntegration_scriptTransformsMessage posts an
+// Alertmanager-style payload to a webhook whose script turns it into a
+// message with an attachment per firing alert.
+func TestAccIncomingIntegration_scriptTransformsMessage(t *testing.T) {
+	env := newAccEnv(t)
+	srv := env.fake(t)
+	script, err := os.ReadFile(filepath.Join("..", "..", "examples", "demo", "scripts", "alertmanager.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: env.config(fmt.Sprintf(`
+resource "rocketchat_incoming_integration" "test" {
+  name           = "Alertmanager"
+  username       = "rocket.cat"
+  channels       = ["#general"]
+  script_enabled = true
+  script         = %q
+}
+`, hclEscape(string(script)))),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(incomingAddr, tfjsonpath.New("script_error"), knownvalue.Null()),
+			},
+			Check: func(s *terraform.State) error {
+				url, err := stateAttr(s, incomingAddr, "webhook_url")
+				if err != nil {
+					return err
+				}
+				payload := `{"alerts":[{"status":"firing","labels":{"alertname":"DiskFull","severity":"critical"},"annotations":{"summary":"/var is 95% full"}},` +
+					`{"status":"resolved","labels":{"alertname":"HighLoad"},"annotations":{}}]}`
+				resp, err := http.Post(url, "application/json", strings.NewReader(payload))
+				if err != nil {
+					return err
+				}
+				defer resp.Body.Close()
+				if answer, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusOK {
+					return fmt.Errorf("the webhook answered %d: %s", resp.StatusCode, answer)
+				}
+				msgs := srv.Messages("#general")
+				last := msgs[len(msgs)-1]
+				want := []any{map[string]any{"title": "DiskFull", "text": "/var is 95% full", "color": "#d00000"}}
+				if last.Text != "1 alert(s) firing" || !reflect.DeepEqual(last.Attachments, want) {
+					return fmt.Errorf("the message is %q with attachments %v", last.Text, last.Attachments)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// TestAccIntegration_modernScriptsApply applies every script of the corpus
+// that Rocket.Chat compiles and runs — every syntax form from ES2015 to
+// ES2024 and scripts of the kind people publish — transpiled, and as written
+// where Rocket.Chat accepts that too: each plans, applies and has no
+// script_error.
+func TestAccIntegration_modernScriptsApply(t *testing.T) {
+	env := newAccEnv(t)
+	transpiled, asWritten := map[string]string{}, map[string]string{}
+	for _, c := range loadScriptCorpus(t).Cases {
+		if c.Run == nil || !c.Run.Script || (c.Group != "syntax" && c.Group != "realworld") {
+			continue
+		}
+		transpiled[c.Name] = c.Source
+		if c.VM.OK {
+			asWritten[c.Name] = c.Source
+		}
+	}
+	dir := t.TempDir()
+	for name, scripts := range map[string]map[string]string{"transpiled": transpiled, "as_written": asWritten} {
+		data, _ := json.Marshal(scripts)
+		if err := os.WriteFile(filepath.Join(dir, name+".json"), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkDestroyed("rocketchat_incoming_integration"),
+		Steps: []resource.TestStep{{
+			Config: env.config(fmt.Sprintf(`
+# Counted rather than for_each: the test's state checks read instances by index.
+locals {
+  transpiled = jsondecode(file(%q))
+  as_written = jsondecode(file(%q))
+}
+
+resource "rocketchat_incoming_integration" "transpiled" {
+  count          = length(local.transpiled)
+  name           = "transpiled ${keys(local.transpiled)[count.index]}"
+  username       = "rocket.cat"
+  channels       = ["#general"]
+  script_enabled = true
+  script         = values(local.transpiled)[count.index]
+}
+
+resource "rocketchat_incoming_integration" "as_written" {
+  count          = length(local.as_written)
+  name           = "as written ${keys(local.as_written)[count.index]}"
+  username       = "rocket.cat"
+  channels       = ["#general"]
+  script_enabled = true
+  skip_transpile = true
+  script         = values(local.as_written)[count.index]
+}
+`, filepath.Join(dir, "transpiled.json"), filepath.Join(dir, "as_written.json"))),
+			Check: func(s *terraform.State) error {
+				n := 0
+				for addr, rs := range s.RootModule().Resources {
+					if rs.Type != "rocketchat_incoming_integration" {
+						continue
+					}
+					n++
+					if e := rs.Primary.Attributes["script_error"]; e != "" {
+						return fmt.Errorf("%s: script_error %q", addr, e)
+					}
+				}
+				if want := len(transpiled) + len(asWritten); n != want {
+					return fmt.Errorf("%d integrations in the state, want %d", n, want)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// hclEscape keeps a script's ${ and %{ literal inside an HCL string.
+func hclEscape(s string) string {
+	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(s)
 }
