@@ -64,7 +64,9 @@ func (r *receiver) received() []map[string]any {
 // postMessage posts text into a room as the user, as a person in the chat would.
 func postMessage(srv *rocketchattest.Server, as rocketchattest.Credentials, channel, text string) error {
 	body, _ := json.Marshal(map[string]string{"channel": channel, "text": text})
-	req, err := http.NewRequest(http.MethodPost, srv.URL()+"/api/v1/chat.postMessage", bytes.NewReader(body))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL()+"/api/v1/chat.postMessage", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -80,8 +82,6 @@ func postMessage(srv *rocketchattest.Server, as rocketchattest.Credentials, chan
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("chat.postMessage answered %d: %s", resp.StatusCode, answer)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
 	return srv.WaitOutgoing(ctx)
 }
 
@@ -186,7 +186,12 @@ resource "rocketchat_incoming_integration" "test" {
 				}
 				payload := `{"alerts":[{"status":"firing","labels":{"alertname":"DiskFull","severity":"critical"},"annotations":{"summary":"/var is 95% full"}},` +
 					`{"status":"resolved","labels":{"alertname":"HighLoad"},"annotations":{}}]}`
-				resp, err := http.Post(url, "application/json", strings.NewReader(payload))
+				req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, strings.NewReader(payload))
+				if err != nil {
+					return err
+				}
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					return err
 				}

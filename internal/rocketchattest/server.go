@@ -37,7 +37,7 @@ type config struct {
 	outgoingHosts   []string
 	anyOutgoingHost bool
 	retrySleep      func(ctx context.Context, d time.Duration) error
-	scriptTimeout time.Duration
+	scriptTimeout   time.Duration
 }
 
 // Option configures a Server.
@@ -125,7 +125,7 @@ type Server struct {
 	inFlight  int           // deliveries started and not finished, retries included
 	outIdle   chan struct{} // closed while inFlight is 0
 	outClosed bool
-	scripts scriptCache // compiled integration scripts, by _id
+	scripts   scriptCache // compiled integration scripts, by _id
 }
 
 // NewServer starts a server with seeded users, rooms and permissions. It

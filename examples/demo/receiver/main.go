@@ -27,7 +27,10 @@ type payload struct {
 }
 
 func main() {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -48,8 +51,6 @@ func main() {
 		})
 	})}
 	fmt.Printf("listening http://%s/deploy\n", ln.Addr())
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	go func() {
 		<-ctx.Done()
 		_ = srv.Close()
