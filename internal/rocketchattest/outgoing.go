@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -429,7 +430,7 @@ func (s *Server) prepareRequest(run *outgoingRun) (outgoingRequest, bool) {
 		"headers": map[string]any{"User-Agent": outgoingUserAgent},
 	}
 	var opts any = request
-	if result, found, err := s.runOutgoingScript(run, "prepare_outgoing_request", map[string]any{"request": request}); found || err != nil {
+	if result, ran := s.runOutgoingScript(run, "prepare_outgoing_request", map[string]any{"request": request}); ran {
 		opts = result
 	}
 	s.updateHistory(run.historyID, "after-maybe-ran-prepare", map[string]any{"ranPrepareScript": true})
@@ -438,8 +439,8 @@ func (s *Server) prepareRequest(run *outgoingRun) (outgoingRequest, bool) {
 		return outgoingRequest{}, false
 	}
 	o, _ := opts.(map[string]any)
-	if message, ok := o["message"].(map[string]any); ok || truthy(o["message"]) {
-		sent, fail := s.sendReply(run, message)
+	if truthy(o["message"]) {
+		sent, fail := s.sendReply(run, o["message"])
 		if fail != nil {
 			// Rocket.Chat's executeTriggerUrl throws here, outside any step.
 			return outgoingRequest{}, false
@@ -457,17 +458,17 @@ func (s *Server) prepareRequest(run *outgoingRun) (outgoingRequest, bool) {
 		s.updateHistory(run.historyID, "after-prepare-no-url_or_method", map[string]any{"finished": true})
 		return outgoingRequest{}, false
 	}
+	// Rocket.Chat sets Authorization and Content-Type on the script's own
+	// headers object, so process_outgoing_response sees them there. Without
+	// such an object (or with an auth that is not "user:pass") it throws a
+	// TypeError outside any step: the run ends without a call.
 	req.headers, _ = o["headers"].(map[string]any)
-	if req.headers == nil {
-		req.headers = map[string]any{}
-	}
-	if auth, ok := o["auth"].(string); ok && auth != "" {
-		if !strings.Contains(auth, ":") {
-			// Rocket.Chat throws 'auth option should be of the form
-			// "username:password"' here, outside any step.
+	if auth := o["auth"]; truthy(auth) {
+		text, isString := auth.(string)
+		if !isString || !strings.Contains(text, ":") || req.headers == nil {
 			return outgoingRequest{}, false
 		}
-		req.headers["Authorization"] = "Basic " + base64.StdEncoding.EncodeToString([]byte(auth))
+		req.headers["Authorization"] = "Basic " + base64.StdEncoding.EncodeToString([]byte(text))
 	}
 	fields := map[string]any{"url": req.url}
 	if _, ok := o["data"]; ok {
@@ -475,20 +476,45 @@ func (s *Server) prepareRequest(run *outgoingRun) (outgoingRequest, bool) {
 	}
 	s.updateHistory(run.historyID, "pre-http-call", fields)
 	if truthy(req.data) {
+		if req.headers == nil {
+			return outgoingRequest{}, false
+		}
 		req.headers["Content-Type"] = "application/json"
 	}
 	return req, true
 }
 
-// runOutgoingScript is executeOutgoingScript: the script's method on a
-// copy of the integration, its failure recorded in history.
-func (s *Server) runOutgoingScript(run *outgoingRun, method string, params map[string]any) (any, bool, error) {
-	result, found, err := s.runScript(deepCopy(run.trigger).(map[string]any), method, params)
-	if err != nil {
-		s.updateHistory(run.historyID, "execute-script-error-running-"+method, map[string]any{"error": true, "errorStack": err.Error()})
-		return nil, found, err
+// runOutgoingScript is hasScriptAndMethod then executeOutgoingScript: ran
+// is false when there is no valid script, no such method, or a Script that
+// cannot be made (hasScriptAndMethod suppresses that error, so the run goes
+// on as without a script). A method that throws is recorded in history and
+// its result is undefined (nil). executeOutgoingScript's own steps for a
+// missing script or method cannot follow a successful hasScriptAndMethod:
+// the instance it made is the cached one.
+func (s *Server) runOutgoingScript(run *outgoingRun, method string, params map[string]any) (result any, ran bool) {
+	doc := deepCopy(run.trigger).(map[string]any)
+	if !hasValidScript(doc) {
+		return nil, false
 	}
-	return result, found, nil
+	inst, err := s.scriptFor(doc)
+	if err != nil || inst.functions[method] == nil {
+		return nil, false
+	}
+	s.updateHistory(run.historyID, "execute-script-before-running-"+method, nil)
+	result, err = inst.call(method, params, s.scriptTimeout())
+	if err != nil {
+		s.updateHistory(run.historyID, "execute-script-error-running-"+method, map[string]any{"error": true, "errorStack": indentedStack(err)})
+		return nil, true
+	}
+	return result, true
+}
+
+// indentedStack is err.stack.replace(/^/gm, '  ') of a method's error. The
+// stack here is its first line, "Name: message": goja's frames would not
+// be isolated-vm's.
+func indentedStack(err error) string {
+	stack := strings.TrimPrefix(err.Error(), errScriptRunning.Error()+": ")
+	return "  " + strings.ReplaceAll(stack, "\n", "\n  ")
 }
 
 // call makes the HTTP request; its context ends with the server.
@@ -571,7 +597,7 @@ func (s *Server) processResponse(run *outgoingRun, req outgoingRequest, status i
 			"error": nil, "status_code": float64(status), "content": content, "content_raw": content, "headers": headers,
 		},
 	}
-	if result, found, err := s.runOutgoingScript(run, "process_outgoing_response", sandbox); found && err == nil {
+	if result, ran := s.runOutgoingScript(run, "process_outgoing_response", sandbox); ran {
 		if result == false {
 			responseContent = false
 		} else if m, ok := result.(map[string]any); ok && truthy(m["content"]) {
@@ -580,8 +606,7 @@ func (s *Server) processResponse(run *outgoingRun, req outgoingRequest, status i
 	}
 
 	if truthy(responseContent) {
-		message, _ := responseContent.(map[string]any)
-		sent, fail := s.sendReply(run, message)
+		sent, fail := s.sendReply(run, responseContent)
 		if fail != nil {
 			return fail
 		}
@@ -697,8 +722,9 @@ func jsNumber(v any) float64 {
 // sendReply is triggerHandler's sendMessage: message is posted as the
 // integration's user (or, with impersonateUser, as the poster) into the
 // message's room, or the channel the message names. sent is nil when there
-// is no such user or room; fail is an error processWebhookMessage threw.
-func (s *Server) sendReply(run *outgoingRun, message map[string]any) ([]any, *postFailure) {
+// is no such user or room; fail is an error processWebhookMessage threw, or
+// the TypeError of setting bot on a message that is not an object.
+func (s *Server) sendReply(run *outgoingRun, message any) ([]any, *postFailure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var postAs *user
@@ -713,10 +739,7 @@ func (s *Server) sendReply(run *outgoingRun, message map[string]any) ([]any, *po
 	if postAs == nil {
 		return nil, nil
 	}
-	payload := deepCopy(message).(map[string]any)
-	if payload == nil {
-		payload = map[string]any{}
-	}
+	payload, _ := deepCopy(message).(map[string]any)
 	rm := s.st.rooms[run.roomID]
 	target, _ := payload["channel"].(string)
 	if target == "" {
@@ -729,6 +752,11 @@ func (s *Server) sendReply(run *outgoingRun, message map[string]any) ([]any, *po
 	}
 	if rm == nil {
 		return nil, nil
+	}
+	if payload == nil {
+		// message.bot = … on a primitive, in strict-mode code; an array
+		// (which JavaScript would take) is refused too.
+		return nil, &postFailure{code: fmt.Sprintf("TypeError: Cannot create property 'bot' on %s", jsTypeAndValue(message))}
 	}
 	payload["bot"] = map[string]any{"i": run.integrationID()}
 	defaults := messageDefaults{channel: "#" + rm.id}
@@ -769,4 +797,18 @@ func jsonStringify(v any) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
 	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+// jsTypeAndValue names a truthy non-object value as V8's "Cannot create
+// property" error does: its type, then its text in quotes.
+func jsTypeAndValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return "string '" + x + "'"
+	case float64:
+		return "number '" + strconv.FormatFloat(x, 'g', -1, 64) + "'"
+	case bool:
+		return "boolean '" + strconv.FormatBool(x) + "'"
+	}
+	return "an array, which this server does not post"
 }

@@ -56,6 +56,7 @@ var goldenSchemas = map[string]*schema{
 	"subscriptions.get":   subscriptionsGetQuery,
 	"settings.public":     settingsPublicQuery,
 	"permissions.listAll": permissionsListAllQuery,
+	"chat.postMessage":    chatPostMessageSchema,
 }
 
 // probeSchemas mirror the probe schemas in testdata/ajv/cases.mjs. They reach

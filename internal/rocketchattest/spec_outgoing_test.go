@@ -27,6 +27,7 @@ type answer struct {
 // received is one call the receiver got.
 type received struct {
 	method string
+	path   string // with the query
 	header http.Header
 	body   map[string]any
 }
@@ -46,7 +47,7 @@ func newReceiver(t *testing.T, answers ...answer) *receiver {
 		var body map[string]any
 		_ = json.Unmarshal(data, &body)
 		rv.mu.Lock()
-		rv.calls = append(rv.calls, received{method: r.Method, header: r.Header.Clone(), body: body})
+		rv.calls = append(rv.calls, received{method: r.Method, path: r.URL.RequestURI(), header: r.Header.Clone(), body: body})
 		a := answer{}
 		if len(rv.answers) > 0 {
 			a, rv.answers = rv.answers[0], rv.answers[1:]

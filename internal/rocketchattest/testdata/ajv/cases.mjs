@@ -107,6 +107,17 @@ const removeOutgoingByURL = { type: 'webhook-outgoing', target_url: 'https://exa
 const removeOutgoingByID = { type: 'webhook-outgoing', integrationId: 'abc123' };
 
 // Base inputs for each oneOf branch, in branch order.
+const postByRoomId = { roomId: 'GENERAL' };
+const postByChannel = { channel: '#general' };
+const postFull = {
+	text: 'hello',
+	alias: 'Bot',
+	emoji: ':ghost:',
+	avatar: 'https://example.com/a.png',
+	attachments: [{ title: 'A', text: 'x', fields: [{ title: 't', value: 'v', short: true }] }],
+	customFields: { ticket: 'T-1' },
+	parseUrls: false,
+};
 const BRANCH_BASES = {
 	create: [
 		['incoming', incomingCreate],
@@ -120,6 +131,10 @@ const BRANCH_BASES = {
 		['incoming', removeIncoming],
 		['outgoing-url', removeOutgoingByURL],
 		['outgoing-id', removeOutgoingByID],
+	],
+	'chat.postMessage': [
+		['roomId', postByRoomId],
+		['channel', postByChannel],
 	],
 };
 const QUERY_BASES = {
@@ -263,7 +278,7 @@ export function cases(schemas) {
 	}
 
 	// Not an object at all.
-	for (const s of ['create', 'update', 'remove', 'get', 'list', 'history', 'users.info', 'subscriptions.get', 'settings.public', 'permissions.listAll']) {
+	for (const s of ['create', 'update', 'remove', 'get', 'list', 'history', 'users.info', 'subscriptions.get', 'settings.public', 'permissions.listAll', 'chat.postMessage']) {
 		for (const raw of ['[]', '[{}]', '"webhook-incoming"', '""', 'null', '0', '5', 'true', 'false', '{}']) {
 			add(s, `root=${raw}`, raw);
 		}
@@ -504,6 +519,29 @@ export function cases(schemas) {
 	add('remove', 'order/type-number-both', { type: 5, integrationId: 'a', target_url: 'b' });
 	add('remove', 'order/integrationId-object', { type: 'webhook-outgoing', integrationId: {}, target_url: 'b' });
 	add('remove', 'order/target_url-array', { type: 'webhook-outgoing', integrationId: 'a', target_url: [] });
+
+	// chat.postMessage: complete bodies, the targets, and what neither branch allows.
+	add('chat.postMessage', 'roomId/full', { ...postByRoomId, ...postFull, tmid: 'parent-id' });
+	add('chat.postMessage', 'channel/full', { ...postByChannel, ...postFull });
+	add('chat.postMessage', 'channel/with-tmid', { ...postByChannel, tmid: 'parent-id' });
+	add('chat.postMessage', 'roomId-and-channel', { roomId: 'GENERAL', channel: '#general' });
+	add('chat.postMessage', 'roomId-and-channel/null', { roomId: 'GENERAL', channel: null });
+	add('chat.postMessage', 'text-only', { text: 'hello' });
+	for (const t of [[], ['#a', '#b'], ['#a', 1], [null], [['#a']], [{}], [true], '']) {
+		add('chat.postMessage', `channel/target/${j(t)}`, { channel: t, text: 'x' });
+		add('chat.postMessage', `roomId/target/${j(t)}`, { roomId: t, text: 'x' });
+	}
+	for (const a of [[{}], [{ title: 'a' }, {}], [1], ['x'], [null], [[]], [{}, 'x'], [true]]) {
+		add('chat.postMessage', `attachments/${j(a)}`, { ...postByChannel, attachments: a });
+	}
+	for (const k of ['icon_emoji', 'icon_url', 'username', 'msg', 'bot', 'groupable', 'foo', '_id', 'constructor', '1']) {
+		add('chat.postMessage', `roomId/extra/${k}`, { ...postByRoomId, [k]: 'x' });
+		add('chat.postMessage', `channel/extra/${k}`, { ...postByChannel, [k]: 'x' });
+	}
+	add('chat.postMessage', 'order/extra-and-bad-text', { ...postByChannel, foo: 1, text: {} });
+	add('chat.postMessage', 'order/bad-text-and-bad-alias', { ...postByRoomId, text: [], alias: {} });
+	add('chat.postMessage', 'order/coerce-then-fail', { ...postByChannel, text: 5, alias: true, parseUrls: 'yes' });
+	add('chat.postMessage', 'order/coerce-all', { channel: 5, text: 1.5, alias: false, emoji: 0, avatar: null, parseUrls: 'true', customFields: null, attachments: null });
 
 	// Queries.
 	add('get', 'createdBy-and-id', { integrationId: 'abc123', createdBy: 'rocket.cat' });

@@ -49,6 +49,7 @@ const SCHEMAS = {
 	'users.info': { module: 'users/UsersInfoParamsGet', export: 'isUsersInfoParamsGetProps' },
 	'subscriptions.get': { module: 'subscriptionsEndpoints', export: 'isSubscriptionsGetProps' },
 	'settings.public': { module: 'settings', export: 'isSettingsPublicWithPaginationProps' },
+	'chat.postMessage': { module: 'chat', export: 'isChatPostMessageProps' },
 };
 
 // Query schemas that Rocket.Chat's server compiles inline, copied verbatim
