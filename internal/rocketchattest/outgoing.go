@@ -606,16 +606,7 @@ func (s *Server) processResponse(run *outgoingRun, req outgoingRequest, status i
 	}
 
 	if truthy(responseContent) {
-		sent, fail := s.sendReply(run, responseContent)
-		if fail != nil {
-			return fail
-		}
-		if sent == nil {
-			s.updateHistory(run.historyID, "after-process-send-message-failed", map[string]any{"finished": true})
-			return nil
-		}
-		s.updateHistory(run.historyID, "after-process-send-message", map[string]any{"processSentMessage": sent, "finished": true})
-		return nil
+		return s.replyFinishing(run, responseContent, "after-process-send-message", "after-process-send-message-failed", "processSentMessage")
 	}
 	if responseContent == false {
 		s.updateHistory(run.historyID, "after-process-false-result", map[string]any{"finished": true})
@@ -644,16 +635,24 @@ func (s *Server) processResponse(run *outgoingRun, req outgoingRequest, status i
 	}
 
 	if truthy(parsed["text"]) || truthy(parsed["attachments"]) {
-		sent, fail := s.sendReply(run, parsed)
-		if fail != nil {
-			return fail
-		}
-		if sent == nil {
-			s.updateHistory(run.historyID, "after-http-call-send-message-failed", map[string]any{"finished": true})
-			return nil
-		}
-		s.updateHistory(run.historyID, "url-response-sent-message", map[string]any{"resultMessage": sent, "finished": true})
+		return s.replyFinishing(run, parsed, "url-response-sent-message", "after-http-call-send-message-failed", "resultMessage")
 	}
+	return nil
+}
+
+// replyFinishing posts a reply and finishes the run's history: sentStep with
+// the sent message under field, or failedStep when nothing could be posted.
+// A failure processWebhookMessage threw is returned.
+func (s *Server) replyFinishing(run *outgoingRun, message any, sentStep, failedStep, field string) error {
+	sent, fail := s.sendReply(run, message)
+	if fail != nil {
+		return fail
+	}
+	if sent == nil {
+		s.updateHistory(run.historyID, failedStep, map[string]any{"finished": true})
+		return nil
+	}
+	s.updateHistory(run.historyID, sentStep, map[string]any{field: sent, "finished": true})
 	return nil
 }
 
