@@ -58,10 +58,16 @@ func compileScript(script string, transpile bool) (compiled string, scriptError 
 // the script itself: 1-based line, 0-based column in UTF-16 units.
 func checkScript(script string, transpile bool) (string, *syntaxProblem) {
 	if !transpile {
-		if p := firstError(transformJS(functionPrologue+script+functionEpilogue, api.FormatDefault)); p != nil {
+		if p := checkAsVMScript(script); p != nil {
 			return "", p.shifted(len(functionPrologue), script)
 		}
+		if p := decoratorProblem(script); p != nil {
+			return "", p
+		}
 		return script, nil
+	}
+	if p := decoratorProblem(script); p != nil {
+		return "", p
 	}
 	// A hashbang is legal only at the very start, where the prologue goes:
 	// it is checked as the line comment of the same length it is.
@@ -93,6 +99,70 @@ func checkScript(script string, transpile bool) (string, *syntaxProblem) {
 		code = hashbang + "\n" + code
 	}
 	return code, nil
+}
+
+// checkAsVMScript is vm.Script's verdict on the wrapped script, as a
+// position in the wrapped text. Two of V8's rules differ from esbuild's:
+// V8 refuses an assignment to a call (`f() = 1`) only when it runs, so such
+// an assignment is read again as a comparison; and it refuses import.meta
+// outside a module, where esbuild only warns.
+func checkAsVMScript(script string) *syntaxProblem {
+	src := functionPrologue + script + functionEpilogue
+	for {
+		r := transformJS(src, api.FormatCommonJS)
+		p := firstError(r)
+		if p == nil {
+			for _, w := range r.Warnings {
+				if w.ID == "empty-import-meta" && w.Location != nil {
+					return &syntaxProblem{text: "Cannot use 'import.meta' outside a module", line: w.Location.Line,
+						lineText: w.Location.LineText, column: utf16Column(w.Location.LineText, w.Location.Column)}
+				}
+			}
+			return nil
+		}
+		patched, ok := assignmentToCallAsComparison(src, r.Errors[0])
+		if !ok {
+			return p
+		}
+		src = patched
+	}
+}
+
+// assignmentToCallAsComparison turns the `=` after a call that esbuild calls
+// an invalid assignment target into `==`.
+func assignmentToCallAsComparison(src string, e api.Message) (string, bool) {
+	if e.Text != "Invalid assignment target" || e.Location == nil {
+		return "", false
+	}
+	at := 0
+	for range e.Location.Line - 1 {
+		at += strings.IndexByte(src[at:], '\n') + 1
+	}
+	at += e.Location.Column
+	eq := strings.IndexByte(src[at:], '=')
+	if eq <= 0 || strings.HasPrefix(src[at+eq:], "==") || !strings.HasSuffix(strings.TrimSpace(src[at:at+eq]), ")") {
+		return "", false
+	}
+	return src[:at+eq] + "=" + src[at+eq:], true
+}
+
+// decoratorProblem refuses decorators, which esbuild parses and lowers but
+// neither Babel (without its decorators plugin) nor V8 accepts. esbuild gives
+// no position for them, so the first line that starts with @name is taken.
+func decoratorProblem(script string) *syntaxProblem {
+	r := api.Transform(script, api.TransformOptions{
+		Loader: api.LoaderJS, LogLevel: api.LogLevelSilent, Supported: map[string]bool{"decorators": false},
+	})
+	if len(r.Errors) > 0 || !strings.Contains(string(r.Code), "__decorateElement") {
+		return nil
+	}
+	for i, line := range strings.Split(script, "\n") {
+		if trimmed := strings.TrimLeft(line, " \t"); strings.HasPrefix(trimmed, "@") {
+			return &syntaxProblem{text: "Support for the experimental syntax 'decorators' isn't currently enabled",
+				line: i + 1, column: utf16Len(line) - utf16Len(trimmed), lineText: line}
+		}
+	}
+	return &syntaxProblem{text: "Support for the experimental syntax 'decorators' isn't currently enabled", line: 1}
 }
 
 // shifted moves a position found in prologue+script+epilogue into script:

@@ -46,17 +46,9 @@ var verdictAllowList = map[string]string{
 	"vm/regex-v-flag-unescaped-paren":    "esbuild does not validate regular expressions",
 	"vm/regex-u-flag-bad-escape":         "esbuild does not validate regular expressions",
 	"vm/regex-duplicate-group-name":      "esbuild does not validate regular expressions",
-	// esbuild parses standard decorators, which neither Babel without its
-	// plugin nor V8 accept.
-	"babel/decorator": "esbuild parses decorators",
-	"vm/decorator":    "esbuild parses decorators",
 	// esbuild accepts `async (await) => 1`.
 	"babel/async-arrow-await-parameter": "esbuild accepts await as an async arrow's parameter",
 	"vm/async-arrow-await-parameter":    "esbuild accepts await as an async arrow's parameter",
-	// V8 accepts `f() = 1` in sloppy code (it throws when run); esbuild refuses it.
-	"vm/assignment-to-call": "esbuild refuses a call as an assignment target",
-	// esbuild accepts import.meta in a script; V8 does not.
-	"vm/import-meta": "esbuild accepts import.meta outside a module",
 }
 
 // runAllowList names the cases whose run differs because Babel lowers to
