@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/evanw/esbuild/pkg/api"
@@ -50,6 +51,28 @@ type scriptSyntaxError struct {
 // script_enabled turns on: a syntax error or a missing Script class as an
 // error, a Script without the method the kind needs as a warning.
 func checkScriptSource(script string, kind client.IntegrationType, transpile bool) diag.Diagnostics {
+	// Terraform validates a configuration several times in one run, and
+	// for_each often repeats one script: each is read once per process.
+	key := scriptCheckKey{script: script, kind: kind, transpile: transpile}
+	if found, ok := scriptChecks.Load(key); ok {
+		return found.(diag.Diagnostics)
+	}
+	diags := readScript(script, kind, transpile)
+	scriptChecks.Store(key, diags)
+	return diags
+}
+
+type scriptCheckKey struct {
+	script    string
+	kind      client.IntegrationType
+	transpile bool
+}
+
+// scriptChecks holds the findings of every script checked by this process.
+var scriptChecks sync.Map
+
+// readScript is checkScriptSource without the cache.
+func readScript(script string, kind client.IntegrationType, transpile bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	at := path.Root("script")
 	if strings.TrimSpace(script) == "" {
@@ -62,12 +85,14 @@ func checkScriptSource(script string, kind client.IntegrationType, transpile boo
 				e.line, e.column, e.text, codeFrame(e), kindName(kind), syntaxHint(e, script, transpile)))
 		return diags
 	}
-	if e, why := findRunError(script); e != nil {
+	e, why, code := findRunError(script)
+	if e != nil {
 		diags.AddAttributeError(at, "The script cannot run in Rocket.Chat",
 			fmt.Sprintf("Line %d, column %d: %s\n\n%s\n\n%s", e.line, e.column, e.text, codeFrame(e), why))
 		return diags
 	}
-	code := minifiedScript(script, transpile)
+	// code is the script as esbuild prints it, without comments: a name
+	// that appears there was written as code (or inside a string).
 	if !mentions(code, "Script") {
 		diags.AddAttributeError(at, "The script defines no Script class",
 			"Rocket.Chat runs a script by creating `new Script()`, and this script never mentions Script, so every run "+
@@ -128,10 +153,10 @@ const runPrefix = "const Store = {};\n"
 // runs it: the compiled code is placed in a classic script (not a module)
 // after Store is declared, with no require or exports. It returns where,
 // and why in words.
-func findRunError(script string) (*scriptSyntaxError, string) {
+func findRunError(script string) (e *scriptSyntaxError, why, code string) {
 	lines := strings.Split(script, "\n")
 	r := transformAsV8Reads(runPrefix+script+"\n;", api.TransformOptions{
-		Loader: api.LoaderJS, Format: api.FormatCommonJS, MinifyWhitespace: true,
+		Loader: api.LoaderJS, Format: api.FormatCommonJS, MinifyWhitespace: true, LegalComments: api.LegalCommentsNone,
 	})
 	const classic = "Rocket.Chat runs the script as a classic script, not as a module"
 	for _, m := range append(r.Errors, r.Warnings...) {
@@ -156,16 +181,17 @@ func findRunError(script string) (*scriptSyntaxError, string) {
 			m.Text = "Cannot use 'import.meta' outside a module"
 			why = classic + ", so import.meta fails every run. Remove it."
 		}
-		return placeError(m, lines, 0), why
+		return placeError(m, lines, 0), why, ""
 	}
-	plain := minifiedScript(script, true)
-	if strings.Contains(string(r.Code), "__toCommonJS(") || strings.Count(string(r.Code), "require(") > strings.Count(plain, "require(") {
+	code = string(r.Code)
+	if strings.Contains(code, "__toCommonJS(") ||
+		(strings.Contains(code, "require(") && strings.Count(code, "require(") > strings.Count(minifiedScript(script), "require(")) {
 		e := &scriptSyntaxError{text: "import and export statements need a module system"}
 		e.line, e.column, e.lineText = firstLineMatching(lines, moduleStatement)
 		return e, classic + ", with no module system: Babel turns import and export into require and exports, which do not " +
-			"exist there (\"ReferenceError: require is not defined\"). Remove them; scripts cannot load other code."
+			"exist there (\"ReferenceError: require is not defined\"). Remove them; scripts cannot load other code.", ""
 	}
-	return nil, ""
+	return nil, "", code
 }
 
 var moduleStatement = regexp.MustCompile(`^\s*(import|export)\b`)
@@ -195,12 +221,15 @@ func findScriptSyntaxError(script string, transpile bool) *scriptSyntaxError {
 		}
 		return decoratorError(script, lines)
 	}
-	// The script alone first, so that an unterminated string or comment is
-	// placed in the script rather than in what is added after it.
-	for _, src := range []string{script, script + moduleEnd} {
-		if msgs := esbuildErrors(src); len(msgs) > 0 {
-			return placeError(msgs[0], lines, 0)
+	if msgs := esbuildErrors(script + moduleEnd); len(msgs) > 0 {
+		// An unterminated string or comment is found in what is added after
+		// the script; read alone, the script places it in itself.
+		if loc := msgs[0].Location; loc != nil && loc.Line > len(lines) {
+			if alone := esbuildErrors(script); len(alone) > 0 {
+				return placeError(alone[0], lines, 0)
+			}
 		}
+		return placeError(msgs[0], lines, 0)
 	}
 	return decoratorError(script, lines)
 }
@@ -364,23 +393,15 @@ func hideStrings(line string) string {
 	return string(out)
 }
 
-// minifiedScript is the script as esbuild prints it without comments, where
-// a name that appears was written as code (or inside a string).
-func minifiedScript(script string, transpile bool) string {
-	src := script
-	if !transpile {
-		src = vmWrapperStart + script + "})"
-	}
-	r := api.Transform(src, api.TransformOptions{
+// minifiedScript is the script as esbuild prints it without comments.
+func minifiedScript(script string) string {
+	r := api.Transform(script, api.TransformOptions{
 		Loader:           api.LoaderJS,
 		Target:           api.ESNext,
 		MinifyWhitespace: true,
 		LegalComments:    api.LegalCommentsNone,
 		LogLevel:         api.LogLevelSilent,
 	})
-	if len(r.Errors) > 0 {
-		return script // cannot happen after the syntax check; err on the side of no finding
-	}
 	return string(r.Code)
 }
 

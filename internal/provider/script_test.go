@@ -185,3 +185,29 @@ func TestScriptsGuideExamplesPass(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkScriptCheck measures what the plan-time check of one script
+// costs, the first time (the demo's Alertmanager script, valid and with a
+// syntax error) and again, when the process has read the script before.
+func BenchmarkScriptCheck(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "demo", "scripts", "alertmanager.js"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	valid, broken := string(data), strings.Replace(string(data), "const firing = ", "const = ", 1)
+	for _, bc := range []struct {
+		name   string
+		script string
+		check  func(string, client.IntegrationType, bool) diag.Diagnostics
+	}{
+		{"first/valid", valid, readScript},
+		{"first/syntax error", broken, readScript},
+		{"again/valid", valid, checkScriptSource},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				bc.check(bc.script, client.IncomingType, true)
+			}
+		})
+	}
+}
