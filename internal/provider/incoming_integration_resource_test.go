@@ -131,13 +131,17 @@ resource "rocketchat_incoming_integration" "test" {
 	})
 }
 
-// postJSON posts a message to a webhook, as a monitoring system would.
-func postJSON(url, body string) (*http.Response, error) {
+// postJSON posts a JSON body, with extra headers (name, value, …), as a
+// monitoring system posts to a webhook.
+func postJSON(url, body string, headers ...string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, strings.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
 	return http.DefaultClient.Do(req)
 }
 

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -61,28 +60,30 @@ func (r *receiver) received() []map[string]any {
 	return append([]map[string]any(nil), r.payloads...)
 }
 
-// postMessage posts text into a room as the user, as a person in the chat would.
+// postMessage posts text into a room as the user, as a person in the chat
+// would, and waits for the outgoing integrations it fires.
 func postMessage(srv *rocketchattest.Server, as rocketchattest.Credentials, channel, text string) error {
 	body, _ := json.Marshal(map[string]string{"channel": channel, "text": text})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL()+"/api/v1/chat.postMessage", bytes.NewReader(body))
-	if err != nil {
+	if err := postOK(srv.URL()+"/api/v1/chat.postMessage", string(body), "X-User-Id", as.UserID, "X-Auth-Token", as.AuthToken); err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-User-Id", as.UserID)
-	req.Header.Set("X-Auth-Token", as.AuthToken)
-	resp, err := http.DefaultClient.Do(req)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.WaitOutgoing(ctx)
+}
+
+// postOK posts a JSON body with postJSON and wants 200 back.
+func postOK(url, body string, headers ...string) error {
+	resp, err := postJSON(url, body, headers...)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("chat.postMessage answered %d: %s", resp.StatusCode, answer)
+		return fmt.Errorf("the POST answered %d: %s", resp.StatusCode, answer)
 	}
-	return srv.WaitOutgoing(ctx)
+	return nil
 }
 
 // TestAccOutgoingIntegration_triggerWordReachesReceiver posts a message with
@@ -186,18 +187,8 @@ resource "rocketchat_incoming_integration" "test" {
 				}
 				payload := `{"alerts":[{"status":"firing","labels":{"alertname":"DiskFull","severity":"critical"},"annotations":{"summary":"/var is 95% full"}},` +
 					`{"status":"resolved","labels":{"alertname":"HighLoad"},"annotations":{}}]}`
-				req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, strings.NewReader(payload))
-				if err != nil {
+				if err := postOK(url, payload); err != nil {
 					return err
-				}
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					return err
-				}
-				defer resp.Body.Close()
-				if answer, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusOK {
-					return fmt.Errorf("the webhook answered %d: %s", resp.StatusCode, answer)
 				}
 				msgs := srv.Messages("#general")
 				last := msgs[len(msgs)-1]
