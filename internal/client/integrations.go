@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -626,33 +627,53 @@ func (c *Client) ListIntegrations(ctx context.Context, opts ListOptions) (*Integ
 const listAllPageSize = 100
 
 // ListAllIntegrations reads every integration matching opts.Name and
-// opts.Type (opts.Offset and opts.Count are ignored). It pages with 100 per
-// page and copes with the list changing meanwhile: integrations are
-// deduplicated by id, and paging stops at the reported total, at an empty
-// page, or at a page that brings nothing new.
+// opts.Type (opts.Offset and opts.Count are ignored), as Integrations yields
+// them.
 func (c *Client) ListAllIntegrations(ctx context.Context, opts ListOptions) ([]Integration, error) {
-	seen := map[string]bool{}
 	all := []Integration{}
-	offset := 0
-	for {
-		page, err := c.ListIntegrations(ctx, ListOptions{Offset: offset, Count: listAllPageSize, Name: opts.Name, Type: opts.Type})
+	for in, err := range c.Integrations(ctx, opts) {
 		if err != nil {
 			return nil, err
 		}
-		fresh := 0
-		for _, in := range page.Integrations {
-			if seen[in.ID] {
-				continue
+		all = append(all, in)
+	}
+	return all, nil
+}
+
+// Integrations yields every integration matching opts.Name and opts.Type
+// (opts.Offset and opts.Count are ignored), reading a page only when the
+// consumer wants more: a caller that stops early does not pay for the rest
+// of a long list. It pages with 100 per page and copes with the list
+// changing meanwhile: integrations are deduplicated by id, and paging stops
+// at the reported total, at an empty page, or at a page that brings nothing
+// new. A failed page is yielded as the last error.
+func (c *Client) Integrations(ctx context.Context, opts ListOptions) iter.Seq2[Integration, error] {
+	return func(yield func(Integration, error) bool) {
+		seen := map[string]bool{}
+		offset := 0
+		for {
+			page, err := c.ListIntegrations(ctx, ListOptions{Offset: offset, Count: listAllPageSize, Name: opts.Name, Type: opts.Type})
+			if err != nil {
+				yield(Integration{}, err)
+				return
 			}
-			seen[in.ID] = true
-			all = append(all, in)
-			fresh++
-		}
-		// The server may cap the page below what was asked, so the offset
-		// moves by what came back.
-		offset += len(page.Integrations)
-		if len(page.Integrations) == 0 || fresh == 0 || offset >= page.Total {
-			return all, nil
+			fresh := 0
+			for _, in := range page.Integrations {
+				if seen[in.ID] {
+					continue
+				}
+				seen[in.ID] = true
+				fresh++
+				if !yield(in, nil) {
+					return
+				}
+			}
+			// The server may cap the page below what was asked, so the offset
+			// moves by what came back.
+			offset += len(page.Integrations)
+			if len(page.Integrations) == 0 || fresh == 0 || offset >= page.Total {
+				return
+			}
 		}
 	}
 }

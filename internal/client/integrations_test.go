@@ -446,6 +446,58 @@ func TestListAllIntegrations(t *testing.T) {
 	}
 }
 
+// TestIntegrationsStopsEarly stops consuming the sequence at various points:
+// no page is read beyond the one that holds the last integration taken.
+func TestIntegrationsStopsEarly(t *testing.T) {
+	tests := []struct {
+		take      int
+		wantPages int
+	}{
+		{take: 1, wantPages: 1},
+		{take: 100, wantPages: 1},
+		{take: 101, wantPages: 2},
+		{take: 250, wantPages: 3},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.take), func(t *testing.T) {
+			ls := &listServer{items: ids(250, "a"), cap: 100}
+			srv := newScripted(t, ls.handler)
+			env := newTestClient(t, srv.URL)
+			var got []string
+			for in, err := range env.c.Integrations(context.Background(), ListOptions{}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, in.ID)
+				if len(got) == tt.take {
+					break
+				}
+			}
+			if len(got) != tt.take || got[len(got)-1] != ids(250, "a")[tt.take-1] {
+				t.Errorf("took %d, the last %s", len(got), got[len(got)-1])
+			}
+			if srv.count() != tt.wantPages {
+				t.Errorf("%d pages read, want %d", srv.count(), tt.wantPages)
+			}
+		})
+	}
+}
+
+// TestIntegrationsYieldsError ends the sequence with the error of a page.
+func TestIntegrationsYieldsError(t *testing.T) {
+	srv := newScripted(t, reply(403, `{"success":false,"error":"User does not have the permissions required for this action [error-unauthorized]"}`))
+	env := newTestClient(t, srv.URL)
+	n := 0
+	var last error
+	for _, err := range env.c.Integrations(context.Background(), ListOptions{}) {
+		n++
+		last = err
+	}
+	if n != 1 || last == nil {
+		t.Errorf("%d values, the last error %v; want one, an error", n, last)
+	}
+}
+
 func TestIntegrationHistory(t *testing.T) {
 	body := `{"history":[{"_id":"h1","type":"outgoing-webhook","step":"finished","integration":{"_id":"i1"},"event":"sendMessage",
 	"_createdAt":"2024-01-10T14:12:07.739Z","_updatedAt":"2024-01-10T14:12:08.739Z","ranPrepareScript":false,"finished":true,
