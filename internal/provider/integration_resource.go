@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -73,6 +74,7 @@ var (
 	_ resource.ResourceWithImportState    = (*integrationResource[incomingIntegrationModel, *incomingIntegrationModel])(nil)
 	_ resource.ResourceWithModifyPlan     = (*integrationResource[incomingIntegrationModel, *incomingIntegrationModel])(nil)
 	_ resource.ResourceWithValidateConfig = (*integrationResource[incomingIntegrationModel, *incomingIntegrationModel])(nil)
+	_ resource.ResourceWithIdentity       = (*integrationResource[incomingIntegrationModel, *incomingIntegrationModel])(nil)
 )
 
 func (r *integrationResource[M, P]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -81,6 +83,35 @@ func (r *integrationResource[M, P]) Metadata(_ context.Context, req resource.Met
 
 func (r *integrationResource[M, P]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = r.kind.schema
+}
+
+func (r *integrationResource[M, P]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = integrationIdentitySchema
+}
+
+// integrationIdentitySchema identifies an integration of either kind: its
+// ID, which Rocket.Chat never changes.
+var integrationIdentitySchema = identityschema.Schema{
+	Attributes: map[string]identityschema.Attribute{
+		"id": identityschema.StringAttribute{
+			Description:       "Rocket.Chat's ID of the integration (24 hexadecimal characters).",
+			RequiredForImport: true,
+		},
+	},
+}
+
+// integrationIdentity is the model of integrationIdentitySchema.
+type integrationIdentity struct {
+	ID types.String `tfsdk:"id"`
+}
+
+// setIdentity records the integration's ID as the instance's identity.
+// Terraform before 1.12 knows no identities and sends none to fill.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, integrationIdentity{ID: id})
 }
 
 func (r *integrationResource[M, P]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -260,6 +291,7 @@ func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	resp.Diagnostics.Append(r.written(ctx, doc, P(&plan), &resp.State)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(doc.ID))...)
 }
 
 // written records what Rocket.Chat stored after a create or an update: in
@@ -322,6 +354,7 @@ func (r *integrationResource[M, P]) Read(ctx context.Context, req resource.ReadR
 	}
 	resp.Diagnostics.Append(state.read(ctx, doc, r.data.dir)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.common().ID)...)
 }
 
 func (r *integrationResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -353,6 +386,7 @@ func (r *integrationResource[M, P]) Update(ctx context.Context, req resource.Upd
 		return
 	}
 	resp.Diagnostics.Append(r.written(ctx, doc, P(&plan), &resp.State)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(doc.ID))...)
 }
 
 func (r *integrationResource[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -369,7 +403,8 @@ func (r *integrationResource[M, P]) Delete(ctx context.Context, req resource.Del
 }
 
 // ImportState reads the integration once to refuse an ID of the other kind
-// with a clear message before anything reaches the state.
+// with a clear message before anything reaches the state. The ID comes from
+// the import ID or, in an import block with identity, from the identity.
 func (r *integrationResource[M, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if r.data == nil {
 		resp.Diagnostics.Append(notConfigured())
@@ -377,6 +412,14 @@ func (r *integrationResource[M, P]) ImportState(ctx context.Context, req resourc
 	}
 	ctx, done := r.operation(ctx)
 	defer done()
+	if req.ID == "" && req.Identity != nil {
+		var identity integrationIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		req.ID = identity.ID.ValueString()
+	}
 	if id, ok := client.WebhookID(req.ID); ok {
 		// Never quote the URL: it holds the webhook's token.
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Import takes the integration's ID, not its webhook URL",
@@ -406,6 +449,7 @@ func (r *integrationResource[M, P]) ImportState(ctx context.Context, req resourc
 	var m M
 	resp.Diagnostics.Append(P(&m).read(ctx, doc, r.data.dir)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(doc.ID))...)
 }
 
 // importByNameHint is the error of an import whose ID is no integration ID:

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -39,7 +40,10 @@ const (
 	EnvMaxRetryWait   = "ROCKETCHAT_MAX_RETRY_WAIT"
 )
 
-var _ provider.Provider = (*rocketChatProvider)(nil)
+var (
+	_ provider.Provider                  = (*rocketChatProvider)(nil)
+	_ provider.ProviderWithListResources = (*rocketChatProvider)(nil)
+)
 
 type rocketChatProvider struct {
 	version string
@@ -208,6 +212,7 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 	data.secrets, data.stopped = secrets, p.stopped
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // newProviderData is what a run's resources and data sources share; me and
@@ -327,6 +332,13 @@ func (p *rocketChatProvider) Resources(_ context.Context) []func() resource.Reso
 	return []func() resource.Resource{
 		NewIncomingIntegrationResource,
 		NewOutgoingIntegrationResource,
+	}
+}
+
+func (p *rocketChatProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewIncomingIntegrationListResource,
+		NewOutgoingIntegrationListResource,
 	}
 }
 
