@@ -18,7 +18,7 @@ import (
 // Terraform (not OpenTofu) at major.minor or later.
 func skipBelowTerraform(t *testing.T, tf string, major, minor int) {
 	t.Helper()
-	out, err := exec.Command(tf, "version").Output()
+	out, err := exec.CommandContext(context.Background(), tf, "version").Output()
 	if err != nil {
 		t.Fatalf("%s version: %v", tf, err)
 	}
@@ -114,6 +114,8 @@ list "rocketchat_outgoing_integration" "all" {
 		return r.Output()
 	}
 	printed := run("query", "-no-color", "-generate-config-out=generated.tf")
+	// The machine-readable output shows each result's resource object.
+	printedJSON := run("query", "-json")
 	generated, err := os.ReadFile(filepath.Join(ws.Dir, "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +130,9 @@ list "rocketchat_outgoing_integration" "all" {
 	if len(secrets) != len(docs) {
 		t.Fatalf("%d tokens on the server, want %d", len(secrets), len(docs))
 	}
-	for where, text := range map[string]string{"generated.tf": string(generated), "terraform query's output": printed} {
+	for where, text := range map[string]string{
+		"generated.tf": string(generated), "terraform query's output": printed, "terraform query -json's output": printedJSON,
+	} {
 		for _, secret := range secrets {
 			if strings.Contains(text, secret) {
 				t.Errorf("%s holds a token", where)
@@ -138,8 +142,8 @@ list "rocketchat_outgoing_integration" "all" {
 			t.Errorf("%s holds a webhook URL", where)
 		}
 	}
-	for _, want := range []string{`name = "Alertmanager"`, `name = "Disabled webhook"`, `name = "Deploy bot"`, "import {", "identity = {"} {
-		if !strings.Contains(string(generated), want) {
+	for _, want := range []string{`name += "Alertmanager"`, `name += "Disabled webhook"`, `name += "Deploy bot"`, `import {`, `identity = {`} {
+		if !regexp.MustCompile(want).Match(generated) {
 			t.Errorf("generated.tf lacks %s", want)
 		}
 	}

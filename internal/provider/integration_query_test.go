@@ -96,7 +96,8 @@ resource "rocketchat_incoming_integration" "test" {
 			},
 			{
 				Query: true,
-				Config: env.providerBlock() + `
+				// The list blocks use the provider block of the configuration.
+				Config: `
 list "rocketchat_incoming_integration" "all" {
   provider         = rocketchat
   include_resource = true
@@ -160,7 +161,7 @@ list "rocketchat_incoming_integration" "first" {
 			},
 			{
 				Query:       true,
-				Config:      env.providerBlock() + "list \"rocketchat_outgoing_integration\" \"bad\" {\n  provider = rocketchat\n  config {\n    event = \"sendSmokeSignal\"\n  }\n}\n",
+				Config:      "list \"rocketchat_outgoing_integration\" \"bad\" {\n  provider = rocketchat\n  config {\n    event = \"sendSmokeSignal\"\n  }\n}\n",
 				ExpectError: expectError("value must be one of", "sendMessage"),
 			},
 		},

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 
@@ -46,7 +47,12 @@ func newServer(version string, quiet bool) (*server, *rocketChatProvider, error)
 		stop()
 		return nil, nil, err
 	}
-	return &server{ProviderServer: inner, stop: stop, quiet: quiet}, p, nil
+	lister, ok := inner.(tfprotov6.ListResourceServer)
+	if !ok {
+		stop()
+		return nil, nil, errors.New("the framework's server serves no list resources")
+	}
+	return &server{ProviderServer: inner, lister: lister, stop: stop, quiet: quiet}, p, nil
 }
 
 // loggingRequested reports whether any of Terraform's logging settings asks
@@ -65,8 +71,11 @@ func loggingRequested(getenv func(string) string) bool {
 
 type server struct {
 	tfprotov6.ProviderServer
-	stop  context.CancelFunc
-	quiet bool
+	// lister serves the list resources, which ProviderServer does not
+	// include: without them here, Terraform would find none.
+	lister tfprotov6.ListResourceServer
+	stop   context.CancelFunc
+	quiet  bool
 }
 
 func (s *server) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
@@ -131,6 +140,27 @@ func (s *server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.
 
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	return call(s, ctx, req, s.ProviderServer.ReadDataSource)
+}
+
+func (s *server) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return call(s, ctx, req, s.lister.ValidateListResourceConfig)
+}
+
+// ListResource keeps the lean context until Terraform has read every result:
+// the results are produced, and Rocket.Chat's pages read, as it reads them.
+func (s *server) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	ctx, done := s.lean(ctx)
+	stream, err := s.lister.ListResource(ctx, req)
+	if err != nil || stream == nil || stream.Results == nil {
+		done()
+		return stream, err
+	}
+	results := stream.Results
+	stream.Results = func(push func(tfprotov6.ListResourceResult) bool) {
+		defer done()
+		results(push)
+	}
+	return stream, nil
 }
 
 // operation prepares the context of one operation: its log lines mask the

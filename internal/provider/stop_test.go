@@ -95,3 +95,38 @@ func TestConfigureHandsOnTheStop(t *testing.T) {
 		t.Fatalf("resources get %+v, want the provider's stopped context", resp.ResourceData)
 	}
 }
+
+// TestServerServesListResources checks that the server Terraform talks to
+// offers the list RPCs and the list resources: Terraform asks the server,
+// not the framework's, and finds no list resource where they are missing.
+func TestServerServesListResources(t *testing.T) {
+	s, _, err := newServer("test", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps tfprotov6.ProviderServer = s
+	if _, ok := ps.(tfprotov6.ListResourceServer); !ok {
+		t.Fatal("the server does not serve list resources")
+	}
+	resp, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"rocketchat_incoming_integration", "rocketchat_outgoing_integration"} {
+		if resp.ListResourceSchemas[name] == nil {
+			t.Errorf("no list resource %s", name)
+		}
+		if resp.ResourceSchemas[name] == nil || resp.ResourceSchemas[name].Block == nil {
+			t.Errorf("no resource %s", name)
+		}
+	}
+	identities, err := s.GetResourceIdentitySchemas(context.Background(), &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"rocketchat_incoming_integration", "rocketchat_outgoing_integration"} {
+		if id := identities.IdentitySchemas[name]; id == nil || len(id.IdentityAttributes) != 1 || id.IdentityAttributes[0].Name != "id" {
+			t.Errorf("identity of %s: %+v", name, id)
+		}
+	}
+}
