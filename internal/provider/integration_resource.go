@@ -342,6 +342,9 @@ func (r *integrationResource[M, P]) Read(ctx context.Context, req resource.ReadR
 			fmt.Sprintf("Rocket.Chat has no integration with ID %s any more; it was probably deleted outside Terraform. "+
 				"It is removed from the state, and the next apply creates it again.%s", id, consequence))
 		resp.State.RemoveResource(ctx)
+		// The framework requires an identity after every Read without
+		// errors, even one that removes the resource.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
 		return
 	}
 	if err != nil {
