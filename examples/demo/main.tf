@@ -4,7 +4,8 @@
 terraform {
   required_providers {
     rocketchat = {
-      source = "terraform-rocketchat/rocketchat"
+      source  = "terraform-rocketchat/rocketchat"
+      version = "~> 0.1"
     }
   }
 }
