@@ -350,8 +350,8 @@ func placeError(m api.Message, lines []string, shift int) *scriptSyntaxError {
 }
 
 // codeFrame shows the line of an error with a caret under its column, the
-// way Babel does. String contents are hidden: a script may hold a secret,
-// and Terraform does not say when a value is sensitive.
+// way Babel does. String and comment contents are hidden: a script may hold
+// a secret, and Terraform does not say when a value is sensitive.
 func codeFrame(e *scriptSyntaxError) string {
 	gutter := fmt.Sprintf("%d | ", e.line)
 	shown := hideStrings(e.lineText)
@@ -369,8 +369,9 @@ func codeFrame(e *scriptSyntaxError) string {
 	return "  " + gutter + shown + "\n  " + strings.Repeat(" ", len(gutter)-2) + "| " + caret.String() + "^"
 }
 
-// hideStrings replaces the characters inside quotes on one line with '*',
-// keeping the line's length so that a caret still points at the right column.
+// hideStrings replaces the characters inside quotes and after // on one line
+// with '*', keeping the line's length so that a caret still points at the
+// right column.
 func hideStrings(line string) string {
 	out := []rune(line)
 	var quote rune
@@ -380,7 +381,10 @@ func hideStrings(line string) string {
 		case quote == 0 && (r == '\'' || r == '"' || r == '`'):
 			quote = r
 		case quote == 0 && r == '/' && i+1 < len(out) && out[i+1] == '/':
-			return string(out) // the rest is a comment
+			for j := i + 2; j < len(out); j++ {
+				out[j] = '*' // a comment may hold a secret too
+			}
+			return string(out)
 		case quote != 0 && r == quote:
 			quote = 0
 		case quote != 0 && r == '\\' && i+1 < len(out):

@@ -54,6 +54,8 @@ func TestScriptCheck(t *testing.T) {
 			want: []finding{{diag.SeverityError, "script", "The script does not compile", []string{"Line 2, column 15: Unterminated"}}}},
 		{name: "strings hidden in the code frame", script: "class Script { process_incoming_request() {\n  const token = 'abc\\'def'; const = 1;\n} }", kind: client.IncomingType, transpile: true,
 			want: []finding{{diag.SeverityError, "script", "The script does not compile", []string{"  2 |   const token = '********'; const = 1;\n    |                                   ^"}}}},
+		{name: "comments hidden in the code frame", script: "class Script { process_incoming_request() {\n  const = 1; // token s3cr3t\n} }", kind: client.IncomingType, transpile: true,
+			want: []finding{{diag.SeverityError, "script", "The script does not compile", []string{"  2 |   const = 1; //*************\n    |         ^"}}}},
 		{name: "tabs keep the caret in place", script: "class Script {\n\tprocess_incoming_request() {\n\t\tconst = 1;\n\t}\n}", kind: client.IncomingType, transpile: true,
 			want: []finding{{diag.SeverityError, "script", "The script does not compile", []string{"  3 | \t\tconst = 1;\n    | \t\t      ^"}}}},
 		{name: "no Script", script: "class Handler { process_incoming_request() {} }", kind: client.IncomingType, transpile: true,
