@@ -58,7 +58,8 @@ func (noopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp
 
 func (noopProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
 
-func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {}
+func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
 
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{func() resource.Resource { return incomingIntegration{} }}
@@ -157,7 +158,8 @@ func (incomingIntegration) Update(ctx context.Context, req resource.UpdateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func (incomingIntegration) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+func (incomingIntegration) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
 
 func randomHex(bytes int) string {
 	b := make([]byte, bytes)
