@@ -1,8 +1,10 @@
 // Command benchmark measures the provider at scale against the test server
 // program on loopback, with the real terraform binary, and compares every
-// figure with a baseline measured in the same run: the same number of
-// terraform_data resources (Terraform's own cost), or the floor a rate
-// limit sets. `make bench` runs it; it prints a table and writes it into
+// figure with baselines measured in the same run: the same number of
+// resources of a no-op plugin provider with the same schema (the floor any
+// plugin provider can reach), the same number of terraform_data resources
+// (Terraform's own cost, with no plugin at all), or the floor a rate limit
+// sets. `make bench` runs it; it prints a table and writes it into
 // templates/guides/performance.md.tmpl, from which docs/ is generated.
 //
 //	go run ./internal/benchmark [-sizes 50,200,1000] [-repeat 3] [-tf terraform] [-write]
@@ -83,7 +85,8 @@ type figure struct {
 	n           int
 	op          string
 	provider    time.Duration
-	baseline    time.Duration
+	noop        time.Duration // the no-op plugin provider
+	baseline    time.Duration // terraform_data
 	providerCPU time.Duration // CPU time of the provider process itself
 	calls       map[string]int
 	peakMemory  int64
@@ -119,7 +122,13 @@ func run() error {
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the test server: %v\n%s", err, out)
 	}
-	b := &bench{tf: tf, tmp: tmp, providerDir: filepath.Dir(providerBin), serverBin: serverBin}
+	noopDir := filepath.Join(tmp, "noop")
+	build = exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(noopDir, "terraform-provider-noop"), "./internal/benchmark/noopprovider")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the no-op provider: %v\n%s", err, out)
+	}
+	b := &bench{tf: tf, tmp: tmp, providerDir: filepath.Dir(providerBin), noopDir: noopDir, serverBin: serverBin}
 
 	var figures []figure
 	for _, n := range o.sizes {
@@ -154,7 +163,15 @@ func run() error {
 }
 
 type bench struct {
-	tf, tmp, providerDir, serverBin string
+	tf, tmp, providerDir, noopDir, serverBin string
+}
+
+func (b *bench) rocketchat() []clitest.Provider {
+	return []clitest.Provider{{Name: "rocketchat", Source: "terraform-rocketchat/rocketchat", Dir: b.providerDir}}
+}
+
+func (b *bench) noop() []clitest.Provider {
+	return []clitest.Provider{{Name: "noop", Source: "bench/noop", Dir: b.noopDir}}
 }
 
 // server is a running test server program.
@@ -254,6 +271,22 @@ resource "rocketchat_outgoing_integration" "out" {
 `, half, n-half)
 }
 
+// noopIntegrations configures n resources of the no-op provider with the
+// values the incoming integrations above have.
+func noopIntegrations(n int) string {
+	return fmt.Sprintf(`
+provider "noop" {}
+
+resource "noop_incoming_integration" "in" {
+  count    = %d
+  name     = "incoming ${count.index}"
+  username = "rocket.cat"
+  channels = ["#general"]
+  alias    = "bench"
+}
+`, n)
+}
+
 func terraformData(n int) string {
 	return fmt.Sprintf(`
 resource "terraform_data" "d" {
@@ -278,8 +311,8 @@ type opResult struct {
 }
 
 // cycle runs apply, a no-change plan and destroy once, with counters for each.
-func (b *bench) cycle(ctx context.Context, config string, srv *server) (map[string]opResult, error) {
-	ws, err := clitest.NewWorkspace(b.tmp, b.tf, b.providerDir, config)
+func (b *bench) cycle(ctx context.Context, providers []clitest.Provider, config string, srv *server) (map[string]opResult, error) {
+	ws, err := clitest.NewWorkspaceFor(b.tmp, b.tf, providers, config)
 	if err != nil {
 		return nil, err
 	}
@@ -320,27 +353,32 @@ func (b *bench) cycle(ctx context.Context, config string, srv *server) (map[stri
 }
 
 func (b *bench) measure(ctx context.Context, n, repeat int) ([]figure, error) {
-	fmt.Fprintf(os.Stderr, "N=%d: %d run(s) of apply, plan and destroy, with the provider and with terraform_data …\n", n, repeat)
-	var provider, baseline []map[string]opResult
+	fmt.Fprintf(os.Stderr, "N=%d: %d run(s) of apply, plan and destroy, with the provider, the no-op provider and terraform_data …\n", n, repeat)
+	var provider, noop, baseline []map[string]opResult
 	for range repeat {
 		srv, err := b.startServer(ctx)
 		if err != nil {
 			return nil, err
 		}
-		p, err := b.cycle(ctx, integrations(n), srv)
+		p, err := b.cycle(ctx, b.rocketchat(), integrations(n), srv)
 		srv.stop()
 		if err != nil {
 			return nil, err
 		}
-		base, err := b.cycle(ctx, terraformData(n), nil)
+		floor, err := b.cycle(ctx, b.noop(), noopIntegrations(n), nil)
 		if err != nil {
 			return nil, err
 		}
-		provider, baseline = append(provider, p), append(baseline, base)
+		// No provider at all: Terraform would otherwise start one just to read its schema.
+		base, err := b.cycle(ctx, nil, terraformData(n), nil)
+		if err != nil {
+			return nil, err
+		}
+		provider, noop, baseline = append(provider, p), append(noop, floor), append(baseline, base)
 	}
 	var out []figure
 	for _, op := range []string{"apply", "plan", "destroy"} {
-		f := figure{n: n, op: op, provider: median(provider, op), baseline: median(baseline, op), calls: provider[0][op].calls,
+		f := figure{n: n, op: op, provider: median(provider, op), noop: median(noop, op), baseline: median(baseline, op), calls: provider[0][op].calls,
 			providerCPU: provider[len(provider)/2][op].cpu}
 		for _, p := range provider {
 			f.peakMemory = max(f.peakMemory, p[op].peak)
@@ -413,7 +451,7 @@ func (b *bench) rateLimited(ctx context.Context, n, calls int, window time.Durat
 	if err != nil {
 		return rateFigure{}, err
 	}
-	base, err := b.cycle(ctx, terraformData(n), nil)
+	base, err := b.cycle(ctx, nil, terraformData(n), nil)
 	if err != nil {
 		return rateFigure{}, err
 	}
@@ -529,10 +567,12 @@ func buildAt(ctx context.Context, root, ref, dir string) error {
 func render(figures []figure, rated rateFigure, checks *checksFigure, machine string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured on %s.\n\n", machine)
-	b.WriteString("| N | Operation | Provider | `terraform_data` | Ratio | Provider process CPU | API calls |\n|---:|---|---:|---:|---:|---:|---|\n")
+	b.WriteString("| N | Operation | Provider | No-op provider | `terraform_data` | Ratio to no-op | Ratio to `terraform_data` | Provider process CPU | API calls |\n" +
+		"|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, f := range figures {
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %.2f× | %s | %s |\n", f.n, f.op, seconds(f.provider), seconds(f.baseline),
-			float64(f.provider)/float64(f.baseline), seconds(f.providerCPU), callList(f.calls))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %.2f× | %.2f× | %s | %s |\n", f.n, f.op, seconds(f.provider), seconds(f.noop),
+			seconds(f.baseline), float64(f.provider)/float64(f.noop), float64(f.provider)/float64(f.baseline),
+			seconds(f.providerCPU), callList(f.calls))
 	}
 	b.WriteString("\n| N | Refresh calls (list + get) | Target ⌈N/100⌉ + 1 | Peak provider memory | Target |\n|---:|---:|---:|---:|---:|\n")
 	for _, f := range figures {

@@ -21,12 +21,6 @@ import (
 	"time"
 )
 
-// ProviderAddresses are the provider's source addresses under Terraform and OpenTofu.
-var ProviderAddresses = []string{
-	"registry.terraform.io/terraform-rocketchat/rocketchat",
-	"registry.opentofu.org/terraform-rocketchat/rocketchat",
-}
-
 // ModuleRoot is the directory holding this module's go.mod.
 func ModuleRoot() (string, error) {
 	_, file, _, ok := runtime.Caller(0)
@@ -59,17 +53,37 @@ type Workspace struct {
 	Env []string // added to the process environment
 }
 
+// Provider is a provider binary that Terraform finds through dev_overrides.
+type Provider struct {
+	Name   string // the local name the configuration uses
+	Source string // namespace/type; Terraform and OpenTofu each add their registry's host
+	Dir    string // the directory holding the binary
+}
+
+// registryHosts are the hosts Terraform and OpenTofu resolve a source against.
+var registryHosts = []string{"registry.terraform.io", "registry.opentofu.org"}
+
 // NewWorkspace writes config as main.tf (plus the provider's source in
 // providers.tf) into a new directory under parent, and a CLI configuration
 // whose dev_overrides point at providerDir.
 func NewWorkspace(parent, tf, providerDir, config string) (*Workspace, error) {
+	return NewWorkspaceFor(parent, tf, []Provider{{Name: "rocketchat", Source: "terraform-rocketchat/rocketchat", Dir: providerDir}}, config)
+}
+
+// NewWorkspaceFor is NewWorkspace for any set of provider binaries, none
+// included; Terraform then starts only those, as it starts every provider a
+// configuration requires.
+func NewWorkspaceFor(parent, tf string, providers []Provider, config string) (*Workspace, error) {
 	dir, err := os.MkdirTemp(parent, "workspace")
 	if err != nil {
 		return nil, err
 	}
-	var overrides strings.Builder
-	for _, addr := range ProviderAddresses {
-		fmt.Fprintf(&overrides, "    %q = %q\n", addr, providerDir)
+	var overrides, required strings.Builder
+	for _, p := range providers {
+		for _, host := range registryHosts {
+			fmt.Fprintf(&overrides, "    %q = %q\n", host+"/"+p.Source, p.Dir)
+		}
+		fmt.Fprintf(&required, "    %s = {\n      source = %q\n    }\n", p.Name, p.Source)
 	}
 	cli := filepath.Join(dir, "cli.tfrc")
 	rc := "provider_installation {\n  dev_overrides {\n" + overrides.String() + "  }\n  direct {}\n}\n"
@@ -79,7 +93,8 @@ func NewWorkspace(parent, tf, providerDir, config string) (*Workspace, error) {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "providers.tf"), []byte(requiredProviders), 0o600); err != nil {
+	providersTF := "terraform {\n  required_providers {\n" + required.String() + "  }\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "providers.tf"), []byte(providersTF), 0o600); err != nil {
 		return nil, err
 	}
 	return &Workspace{
@@ -88,17 +103,6 @@ func NewWorkspace(parent, tf, providerDir, config string) (*Workspace, error) {
 		Env: []string{"TF_CLI_CONFIG_FILE=" + cli, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"},
 	}, nil
 }
-
-// requiredProviders names the provider's source, which dev_overrides then
-// point at the local build.
-const requiredProviders = `terraform {
-  required_providers {
-    rocketchat = {
-      source = "terraform-rocketchat/rocketchat"
-    }
-  }
-}
-`
 
 // WriteConfig replaces main.tf.
 func (w *Workspace) WriteConfig(config string) error {
