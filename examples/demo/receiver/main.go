@@ -1,11 +1,14 @@
 // Command receiver is the demo's stand-in for the service an outgoing
 // integration calls: it listens on a loopback port, prints the URL to call
 // and then one line per call it receives, and answers each call with a reply
-// for Rocket.Chat to post in the room. It stops on SIGINT or SIGTERM.
+// for Rocket.Chat to post in the room. A call is genuine when it carries the
+// token in RECEIVER_TOKEN; the line says whether it did, never the token. It
+// stops on SIGINT or SIGTERM.
 package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"log"
@@ -27,6 +30,7 @@ type payload struct {
 }
 
 func main() {
+	want := os.Getenv("RECEIVER_TOKEN")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var lc net.ListenConfig
@@ -40,10 +44,14 @@ func main() {
 			http.Error(w, "not JSON", http.StatusBadRequest)
 			return
 		}
-		// The token proves the call comes from the integration; only its
-		// start is shown, as it is a secret.
-		fmt.Printf("received token=%s… channel=%s user=%s trigger=%s text=%q\n",
-			prefix(p.Token, 4), p.ChannelName, p.UserName, p.TriggerWord, p.Text)
+		// The token proves the call comes from the integration. It is a
+		// secret, so only whether it matches is shown.
+		verdict := "matches"
+		if subtle.ConstantTimeCompare([]byte(p.Token), []byte(want)) != 1 || want == "" {
+			verdict = "WRONG"
+		}
+		fmt.Printf("received token=%s channel=%s user=%s trigger=%s text=%q\n",
+			verdict, p.ChannelName, p.UserName, p.TriggerWord, p.Text)
 		version := strings.TrimSpace(strings.TrimPrefix(p.Text, p.TriggerWord))
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{
@@ -58,11 +66,4 @@ func main() {
 	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
 		log.Fatal(err)
 	}
-}
-
-func prefix(s string, n int) string {
-	if len(s) < n {
-		return s
-	}
-	return s[:n]
 }
