@@ -583,3 +583,81 @@ func clientFrom(ip string) *http.Client {
 }
 
 func ptr(s string) *string { return &s }
+
+// Requests to the integration endpoints and the answers the specification
+// gives, shared by the rows of every section.
+
+const (
+	pathCreate  = "/api/v1/integrations.create"
+	pathGet     = "/api/v1/integrations.get"
+	pathList    = "/api/v1/integrations.list"
+	pathUpdate  = "/api/v1/integrations.update"
+	pathRemove  = "/api/v1/integrations.remove"
+	pathHistory = "/api/v1/integrations.history"
+
+	forbiddenText = "User does not have the permissions required for this action [error-unauthorized]"
+	loginText     = "You must be logged in to do this."
+)
+
+func create(as string, body any) req {
+	return req{method: http.MethodPost, path: pathCreate, as: as, body: body}
+}
+func get(as, query string) req {
+	return req{method: http.MethodGet, path: pathGet + "?" + query, as: as}
+}
+func list(as, query string) req {
+	return req{method: http.MethodGet, path: pathList + "?" + query, as: as}
+}
+func update(as string, body any) req {
+	return req{method: http.MethodPut, path: pathUpdate, as: as, body: body}
+}
+func remove(as string, body any) req {
+	return req{method: http.MethodPost, path: pathRemove, as: as, body: body}
+}
+func history(as, query string) req {
+	return req{method: http.MethodGet, path: pathHistory + "?" + query, as: as}
+}
+func me(as string) req { return req{method: http.MethodGet, path: "/api/v1/me", as: as} }
+
+// meteorFailure is the exact 400 body of a Meteor.Error (§1.2); details nil
+// means the body has none.
+func meteorFailure(text, errorType string, details map[string]any) map[string]any {
+	b := map[string]any{"success": false, "error": text, "errorType": errorType}
+	if details != nil {
+		b["details"] = details
+	}
+	return b
+}
+
+// failureWant checks error and errorType but not details, for the checks
+// whose details the specification does not give.
+func failureWant(text, errorType string) map[string]any {
+	return map[string]any{"success": false, "error": text, "errorType": errorType}
+}
+
+func plainFailure(text string) map[string]any { return map[string]any{"success": false, "error": text} }
+
+func invalidParams(msgs ...string) map[string]any {
+	return map[string]any{"success": false, "error": strings.Join(msgs, "\n ") + " [invalid-params]", "errorType": "invalid-params"}
+}
+
+func method(name string) map[string]any   { return map[string]any{"method": name} }
+func function(name string) map[string]any { return map[string]any{"function": name} }
+
+// before86 runs a row on a server that reports Rocket.Chat 8.5, whose
+// incoming integration methods give the post-as user the bot role instead
+// of requiring message-impersonate (SPEC.md §L7).
+var before86 = []rocketchattest.Option{rocketchattest.WithVersion("8.5.0")}
+
+var (
+	forbiddenBody   = map[string]any{"success": false, "error": forbiddenText}
+	notLoggedInBody = map[string]any{"success": false, "error": loginText, "status": "error", "message": loginText}
+	noCacheJSON     = map[string]any{"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"}
+)
+
+const (
+	verifyFields = "validateOutgoing._verifyRequiredFields"
+	verifyRooms  = "validateOutgoing._verifyUserHasPermissionForChannels"
+)
+
+func ms(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
