@@ -2,6 +2,7 @@ package rocketchattest_test
 
 import (
 	"net/http"
+	"slices"
 
 	rc "github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
 )
@@ -9,7 +10,7 @@ import (
 // §4 Permissions
 
 func spec4() []row {
-	return []row{
+	return slices.Concat([]row{
 		{
 			name:   "§4 defaults: the admin holds all four permissions",
 			setup:  func(e *env) { e.create("in", "owner", incomingBody(nil)); e.create("out", "owner", outgoingBody(nil)) },
@@ -17,18 +18,16 @@ func spec4() []row {
 			status: 200,
 			want:   map[string]any{"total": 2},
 		},
-		{
-			name:   "§4 create incoming: no route-level check (400, not 403)",
-			req:    create("regular", incomingBody(nil)),
-			status: 400,
-			want:   map[string]any{"errorType": "not_authorized"},
+	}, forEachKind(
+		func(k integrationKind) row {
+			return row{
+				name:   "§4 create: no route-level check (400, not 403)",
+				req:    create("regular", k.body(nil)),
+				status: 400,
+				want:   map[string]any{"errorType": "not_authorized"},
+			}
 		},
-		{
-			name:   "§4 create outgoing: no route-level check (400, not 403)",
-			req:    create("regular", outgoingBody(nil)),
-			status: 400,
-			want:   map[string]any{"errorType": "not_authorized"},
-		},
+	), []row{
 		{
 			name:   "§4 create outgoing: non-channel events need manage-outgoing",
 			setup:  func(e *env) { e.userWith("carol", rc.PermManageOutgoing) },
@@ -68,7 +67,7 @@ func spec4() []row {
 			req:    history("olga", "id=x"),
 			status: 200,
 		},
-	}
+	})
 }
 
 // §5 Authentication

@@ -189,40 +189,11 @@ func spec312() []row {
 			want:   map[string]any{"errorType": "error-invalid-room"},
 		},
 		{
-			name:   "§3.1.2 #11 without both permissions: a room the caller is not subscribed to",
-			setup:  func(e *env) { e.srv.AddRoom("lounge", false, "admin") },
-			req:    create("owner", incomingBody(map[string]any{"channel": "#lounge"})),
-			status: 400,
-			want:   failureWant("Invalid Channel [error-invalid-channel]", "error-invalid-channel"),
-		},
-		{
-			name:   "§3.1.2 #11 without both permissions: a subscribed room",
-			req:    create("owner", incomingBody(map[string]any{"channel": "#general"})),
-			status: 200,
-			want:   map[string]any{"integration._createdBy": map[string]any{"_id": "{{owner}}", "username": rc.OwnerUsername}},
-		},
-		{
-			name: "§3.1.2 #11 manage-incoming alone is not both permissions",
-			setup: func(e *env) {
-				e.userWith("carol", rc.PermManageIncoming)
-				e.srv.AddRoom("lounge", false, "admin")
-			},
-			req:    create("carol", incomingBody(map[string]any{"channel": "#lounge"})),
-			status: 400,
-			want:   failureWant("Invalid Channel [error-invalid-channel]", "error-invalid-channel"),
-		},
-		{
 			name:   "§3.1.2 #11 without both permissions: a @user target is no subscribed room",
 			setup:  func(e *env) { e.userWith("ann") },
 			req:    create("owner", incomingBody(map[string]any{"channel": "@ann"})),
 			status: 400,
 			want:   failureWant("Invalid Channel [error-invalid-channel]", "error-invalid-channel"),
-		},
-		{
-			name:   "§3.1.2 #11 with both permissions no subscription is needed",
-			setup:  func(e *env) { e.srv.AddRoom("vault", true, "owner") },
-			req:    create("admin", incomingBody(map[string]any{"channel": "#vault"})),
-			status: 200,
 		},
 		{
 			name:   "§3.1.2 #12 before 8.6: the post-as user gets the bot role",
@@ -282,6 +253,53 @@ func spec312() []row {
 			want:   map[string]any{"integration.alias": absent, "integration.script": absent},
 		},
 	}
+}
+
+// §3.1.2 #11 and §3.1.3 #16: the rooms a caller may target
+
+// spec31Rooms holds the room checks that incoming and outgoing creates share:
+// without both manage-<type> permissions, only the rooms one is subscribed to.
+func spec31Rooms() []row {
+	return forEachKind(
+		func(k integrationKind) row {
+			return row{
+				name:   k.roomCheck + " without both permissions: a room the caller is not subscribed to",
+				setup:  func(e *env) { e.srv.AddRoom("lounge", false, "admin") },
+				req:    create("owner", k.body(map[string]any{"channel": "#lounge"})),
+				status: 400,
+				want:   failureWant("Invalid Channel [error-invalid-channel]", "error-invalid-channel"),
+			}
+		},
+		func(k integrationKind) row {
+			return row{
+				name:   k.roomCheck + " without both permissions: a subscribed room",
+				req:    create("owner", k.body(map[string]any{"channel": "#general"})),
+				status: 200,
+				want:   map[string]any{"integration._createdBy": map[string]any{"_id": "{{owner}}", "username": rc.OwnerUsername}},
+			}
+		},
+		func(k integrationKind) row {
+			return row{
+				name: k.roomCheck + " manage-<type> alone is not both permissions",
+				setup: func(e *env) {
+					e.userWith("carol", k.manage)
+					e.srv.AddRoom("lounge", false, "admin")
+				},
+				req:    create("carol", k.body(map[string]any{"channel": "#lounge"})),
+				status: 400,
+				want:   failureWant("Invalid Channel [error-invalid-channel]", "error-invalid-channel"),
+			}
+		},
+		func(k integrationKind) row {
+			return row{
+				name:   k.roomCheck + " with both permissions no subscription is needed",
+				setup:  func(e *env) { e.srv.AddRoom("vault", true, "owner") },
+				req:    create("admin", k.body(map[string]any{"channel": "#vault,@rocket.cat"})),
+				status: 200,
+				want:   map[string]any{"integration.channel": []string{"#vault", "@rocket.cat"}},
+			}
+		},
+	)
 }
 
 // §3.1.3 Outgoing create
@@ -560,29 +578,6 @@ func spec313() []row {
 			req:    create("owner", outgoingBody(map[string]any{"channel": "#GENERAL"})),
 			status: 200,
 			want:   map[string]any{"integration.channel": []string{"#GENERAL"}},
-		},
-		{
-			name:   "§3.1.3 #16 without both permissions: a room the caller is not subscribed to",
-			setup:  func(e *env) { e.srv.AddRoom("lounge", false, "admin") },
-			req:    create("owner", outgoingBody(map[string]any{"channel": "#lounge"})),
-			status: 400,
-			want:   failureWant("Invalid Channel [error-invalid-channel]", "error-invalid-channel"),
-		},
-		{
-			name: "§3.1.3 #16 manage-outgoing alone is not both permissions",
-			setup: func(e *env) {
-				e.userWith("carol", rc.PermManageOutgoing)
-				e.srv.AddRoom("lounge", false, "admin")
-			},
-			req:    create("carol", outgoingBody(map[string]any{"channel": "#lounge"})),
-			status: 400,
-			want:   failureWant("Invalid Channel [error-invalid-channel]", "error-invalid-channel"),
-		},
-		{
-			name:   "§3.1.3 #16 with both permissions no subscription is needed",
-			setup:  func(e *env) { e.srv.AddRoom("vault", true, "owner") },
-			req:    create("admin", outgoingBody(map[string]any{"channel": "#vault,@rocket.cat"})),
-			status: 200,
 		},
 		{
 			name:   "§3.1.3 #17 retry on, retryCount missing → 4, retryDelay missing → powers-of-ten",

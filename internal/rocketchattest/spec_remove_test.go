@@ -1,13 +1,14 @@
 package rocketchattest_test
 
 import (
+	"slices"
+
 	rc "github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
 )
 
 // §3.5 integrations.remove
 
 func spec35() []row {
-	withIn := func(e *env) { e.create("in", "admin", incomingBody(nil)) }
 	withOut := func(e *env) { e.create("out", "admin", outgoingBody(nil)) }
 	stillStored := func(v string) func(e *env, _ *resp) { return func(e *env, _ *resp) { e.stored(v) } }
 	gone := func(v string) func(e *env, _ *resp) {
@@ -17,7 +18,7 @@ func spec35() []row {
 			}
 		}
 	}
-	return []row{
+	return slices.Concat([]row{
 		{
 			name:   "§3.5 #1 outgoing with both integrationId and target_url: oneOf failure",
 			setup:  withOut,
@@ -26,32 +27,34 @@ func spec35() []row {
 			want:   map[string]any{"success": false, "errorType": "invalid-params", "error": contains("must match exactly one schema in oneOf")},
 			check:  stillStored("out"),
 		},
-		{
-			name:   "§3.5 #2 none of the four permissions",
-			setup:  withIn,
-			req:    remove("regular", map[string]any{"type": "webhook-incoming", "integrationId": "{{in}}"}),
-			status: 403,
-			body:   forbiddenBody,
-			check:  stillStored("in"),
+	}, forEachKind(
+		func(k integrationKind) row {
+			return row{
+				name:   "§3.5 #2 none of the four permissions",
+				setup:  func(e *env) { k.create(e, "admin") },
+				req:    remove("regular", k.removeBody(k.v)),
+				status: 403,
+				body:   forbiddenBody,
+				check:  stillStored(k.v),
+			}
 		},
+	), []row{
 		{
 			name:   "§3.5 #3 outgoing with an empty integrationId passes AJV and reaches the handler",
 			req:    remove("admin", map[string]any{"type": "webhook-outgoing", "integrationId": ""}),
 			status: 400,
 			body:   plainFailure("An integrationId or target_url needs to be provided."),
 		},
-		{
-			name:   "§3.5 #4 incoming: no document with that _id",
-			req:    remove("admin", map[string]any{"type": "webhook-incoming", "integrationId": "unknown"}),
-			status: 400,
-			body:   plainFailure("No integration found."),
+	}, forEachKind(
+		func(k integrationKind) row {
+			return row{
+				name:   "§3.5 #4 no document with that _id",
+				req:    remove("admin", map[string]any{"type": k.typ, "integrationId": "unknown"}),
+				status: 400,
+				body:   plainFailure("No integration found."),
+			}
 		},
-		{
-			name:   "§3.5 #4 outgoing: no document with that _id",
-			req:    remove("admin", map[string]any{"type": "webhook-outgoing", "integrationId": "unknown"}),
-			status: 400,
-			body:   plainFailure("No integration found."),
-		},
+	), []row{
 		{
 			name:   "§3.5 #4 outgoing: no document with that url",
 			setup:  withOut,
@@ -59,57 +62,50 @@ func spec35() []row {
 			status: 400,
 			body:   plainFailure("No integration found."),
 		},
-		{
-			name:   "§3.5 #4 before #5: unknown id from a user lacking the type's permissions",
-			setup:  func(e *env) { e.userWith("olga", rc.PermManageOwnOutgoing) },
-			req:    remove("olga", map[string]any{"type": "webhook-incoming", "integrationId": "unknown"}),
-			status: 400,
-			body:   plainFailure("No integration found."),
+	}, forEachKind(
+		func(k integrationKind) row {
+			return row{
+				name:   "§3.5 #4 before #5: unknown id from a user lacking the type's permissions",
+				setup:  func(e *env) { e.userWith("olga", k.otherOwn) },
+				req:    remove("olga", map[string]any{"type": k.typ, "integrationId": "unknown"}),
+				status: 400,
+				body:   plainFailure("No integration found."),
+			}
 		},
-		{
-			name: "§3.5 #5 incoming: caller lacks manage-incoming and manage-own-incoming",
-			setup: func(e *env) {
-				withIn(e)
-				e.userWith("olga", rc.PermManageOwnOutgoing)
-			},
-			req:    remove("olga", map[string]any{"type": "webhook-incoming", "integrationId": "{{in}}"}),
-			status: 400,
-			body:   meteorFailure("Unauthorized [not_authorized]", "not_authorized", method("deleteIncomingIntegration")),
-			check:  stillStored("in"),
+		func(k integrationKind) row {
+			return row{
+				name: "§3.5 #5 caller lacks manage-<type> and manage-own-<type>",
+				setup: func(e *env) {
+					k.create(e, "admin")
+					e.userWith("olga", k.otherOwn)
+				},
+				req:    remove("olga", k.removeBody(k.v)),
+				status: 400,
+				body:   meteorFailure("Unauthorized [not_authorized]", "not_authorized", method(k.deleteMethod)),
+				check:  stillStored(k.v),
+			}
 		},
-		{
-			name: "§3.5 #5 outgoing: caller lacks manage-outgoing and manage-own-outgoing",
-			setup: func(e *env) {
-				withOut(e)
-				e.userWith("olga", rc.PermManageOwnIncoming)
-			},
-			req:    remove("olga", map[string]any{"type": "webhook-outgoing", "integrationId": "{{out}}"}),
-			status: 400,
-			body:   meteorFailure("Unauthorized [not_authorized]", "not_authorized", method("deleteOutgoingIntegration")),
+		func(k integrationKind) row {
+			return row{
+				name:   "§3.5 #6 own-only caller, not the creator",
+				setup:  func(e *env) { k.create(e, "admin") },
+				req:    remove("owner", k.removeBody(k.v)),
+				status: 400,
+				body:   meteorFailure("Invalid integration [error-invalid-integration]", "error-invalid-integration", method(k.deleteMethod)),
+				check:  stillStored(k.v),
+			}
 		},
-		{
-			name:   "§3.5 #6 own-only caller, not the creator (incoming)",
-			setup:  withIn,
-			req:    remove("owner", map[string]any{"type": "webhook-incoming", "integrationId": "{{in}}"}),
-			status: 400,
-			body:   meteorFailure("Invalid integration [error-invalid-integration]", "error-invalid-integration", method("deleteIncomingIntegration")),
-			check:  stillStored("in"),
+		func(k integrationKind) row {
+			return row{
+				name:   "§3.5 #6 own-only caller, the creator",
+				setup:  func(e *env) { k.create(e, "owner") },
+				req:    remove("owner", k.removeBody(k.v)),
+				status: 200,
+				want:   map[string]any{"integration._id": "{{" + k.v + "}}", "integration.type": k.typ},
+				check:  gone(k.v),
+			}
 		},
-		{
-			name:   "§3.5 #6 own-only caller, not the creator (outgoing)",
-			setup:  withOut,
-			req:    remove("owner", map[string]any{"type": "webhook-outgoing", "integrationId": "{{out}}"}),
-			status: 400,
-			body:   meteorFailure("Invalid integration [error-invalid-integration]", "error-invalid-integration", method("deleteOutgoingIntegration")),
-			check:  stillStored("out"),
-		},
-		{
-			name:   "§3.5 #6 own-only caller, the creator",
-			setup:  func(e *env) { e.create("in", "owner", incomingBody(nil)) },
-			req:    remove("owner", map[string]any{"type": "webhook-incoming", "integrationId": "{{in}}"}),
-			status: 200,
-			check:  gone("in"),
-		},
+	), []row{
 		{
 			name: "§3.5 #7 outgoing remove deletes its history",
 			setup: func(e *env) {
@@ -162,5 +158,5 @@ func spec35() []row {
 			status: 200,
 			check:  gone("out"),
 		},
-	}
+	})
 }

@@ -13,7 +13,7 @@ import (
 func spec34() []row {
 	withIn := func(e *env) { e.create("in", "admin", incomingBody(nil)) }
 	withOut := func(e *env) { e.create("out", "admin", outgoingBody(map[string]any{"token": "outgoing-token"})) }
-	return []row{
+	return slices.Concat([]row{
 		{
 			name:   "§3.4 update is PUT: a POST finds no route (§12.7 choice: plain 404) and changes nothing",
 			setup:  withIn,
@@ -25,20 +25,38 @@ func spec34() []row {
 				}
 			},
 		},
-		{
-			name:   "§3.4.1 incoming: unknown integrationId",
-			req:    update("admin", incomingUpdate("x", nil)),
-			setup:  func(e *env) { e.vars["x"] = "659ea5b72dd9f928ada3e43e" },
-			status: 400,
-			body:   plainFailure("No integration found."),
+	}, forEachKind(
+		func(k integrationKind) row {
+			return row{
+				name:   "§3.4.1 unknown integrationId",
+				setup:  func(e *env) { e.vars["x"] = "659ea5b72dd9f928ada3e43e" },
+				req:    update("admin", k.updateBody("x", nil)),
+				status: 400,
+				body:   plainFailure("No integration found."),
+			}
 		},
-		{
-			name:   "§3.4.1 incoming: the lookup comes before the method's checks",
-			setup:  func(e *env) { e.vars["x"] = "unknown" },
-			req:    update("regular", incomingUpdate("x", map[string]any{"channel": "bad"})),
-			status: 400,
-			body:   plainFailure("No integration found."),
+		func(k integrationKind) row {
+			return row{
+				name:   "§3.4.1 unknown integrationId: the lookup comes before the method's checks",
+				setup:  func(e *env) { e.vars["x"] = "unknown" },
+				req:    update("regular", k.updateBody("x", k.invalid)),
+				status: 400,
+				body:   plainFailure("No integration found."),
+			}
 		},
+		func(k integrationKind) row {
+			return row{
+				name:   "§3.4.1 answer: the document re-read after the update",
+				setup:  func(e *env) { k.create(e, "admin") },
+				req:    update("admin", k.updateBody(k.v, map[string]any{"name": "renamed"})),
+				status: 200,
+				want:   map[string]any{"success": true, "integration.name": "renamed"},
+				check: func(e *env, r *resp) {
+					e.compare("integration", r.body["integration"], true, e.stored(k.v))
+				},
+			}
+		},
+	), []row{
 		{
 			name:   "§3.4.1 incoming branch allows unknown properties (not stored)",
 			setup:  withIn,
@@ -78,28 +96,11 @@ func spec34() []row {
 			body:   plainFailure("No integration found."),
 		},
 		{
-			name:   "§3.4.1 outgoing: unknown integrationId, before validation",
-			setup:  func(e *env) { e.vars["x"] = "unknown" },
-			req:    update("regular", outgoingUpdate("x", map[string]any{"event": "bogus"})),
-			status: 400,
-			body:   plainFailure("No integration found."),
-		},
-		{
 			name:   "§3.4.1 the stored type is not checked: an incoming update runs on an outgoing id",
 			setup:  withOut,
 			req:    update("admin", incomingUpdate("out", map[string]any{"name": "renamed"})),
 			status: 200,
 			want:   map[string]any{"integration.type": "webhook-outgoing", "integration.name": "renamed"},
-		},
-		{
-			name:   "§3.4.1 answer: the document re-read after the update",
-			setup:  withIn,
-			req:    update("admin", incomingUpdate("in", map[string]any{"name": "renamed"})),
-			status: 200,
-			want:   map[string]any{"success": true},
-			check: func(e *env, r *resp) {
-				e.compare("integration", r.body["integration"], true, e.stored("in"))
-			},
 		},
 		{
 			name:   "§3.4.2 #1 channel blank",
@@ -123,26 +124,32 @@ func spec34() []row {
 			status: 400,
 			want:   map[string]any{"errorType": "error-invalid-channel-start-with-chars"},
 		},
-		{
-			name:   "§3.4.2 #3 neither permission",
-			setup:  withIn,
-			req:    update("regular", incomingUpdate("in", nil)),
-			status: 400,
-			body:   meteorFailure("Unauthorized [not_authorized]", "not_authorized", method("updateIncomingIntegration")),
+	}, forEachKind(
+		func(k integrationKind) row {
+			return row{
+				name:   k.updateSection + " #3 neither permission",
+				setup:  func(e *env) { k.create(e, "admin") },
+				req:    update("regular", k.updateBody(k.v, nil)),
+				status: 400,
+				body:   meteorFailure("Unauthorized [not_authorized]", "not_authorized", method(k.updateMethod)),
+			}
 		},
+		func(k integrationKind) row {
+			return row{
+				name:   k.updateSection + " #4 own-only caller, the creator",
+				setup:  func(e *env) { k.create(e, "owner") },
+				req:    update("owner", k.updateBody(k.v, map[string]any{"name": "mine"})),
+				status: 200,
+				want:   map[string]any{"integration.name": "mine"},
+			}
+		},
+	), []row{
 		{
 			name:   "§3.4.2 #4 own-only caller, not the creator",
 			setup:  withIn,
 			req:    update("owner", incomingUpdate("in", nil)),
 			status: 400,
 			want:   failureWant("Invalid integration [error-invalid-integration]", "error-invalid-integration"),
-		},
-		{
-			name:   "§3.4.2 #4 own-only caller, the creator",
-			setup:  func(e *env) { e.create("in", "owner", incomingBody(nil)) },
-			req:    update("owner", incomingUpdate("in", map[string]any{"name": "mine"})),
-			status: 200,
-			want:   map[string]any{"integration.name": "mine"},
 		},
 		{
 			name:  "§3.4.2 #6 the compile result is written at once, even when a later check fails",
@@ -354,26 +361,12 @@ func spec34() []row {
 			want:   map[string]any{"errorType": "error-invalid-token"},
 		},
 		{
-			name:   "§3.4.3 #3 neither permission",
-			setup:  withOut,
-			req:    update("regular", outgoingUpdate("out", nil)),
-			status: 400,
-			body:   meteorFailure("Unauthorized [not_authorized]", "not_authorized", method("updateOutgoingIntegration")),
-		},
-		{
 			name:   "§3.4.3 #4 own-only caller on another's integration",
 			setup:  withOut,
 			req:    update("owner", outgoingUpdate("out", nil)),
 			status: 400,
 			body: meteorFailure("[methods] updateOutgoingIntegration -> integration not found [invalid_integration]",
 				"invalid_integration", nil),
-		},
-		{
-			name:   "§3.4.3 #4 own-only caller, the creator",
-			setup:  func(e *env) { e.create("out", "owner", outgoingBody(nil)) },
-			req:    update("owner", outgoingUpdate("out", map[string]any{"name": "mine"})),
-			status: 200,
-			want:   map[string]any{"integration.name": "mine"},
 		},
 		{
 			name:  "§3.4.3 #6 the sent fields are set; token overwritten with what is sent",
@@ -470,5 +463,5 @@ func spec34() []row {
 				"integration._updatedBy": map[string]any{"_id": "{{admin}}", "username": "admin"},
 			},
 		},
-	}
+	})
 }
