@@ -1,6 +1,7 @@
 package rocketchattest_test
 
 import (
+	"slices"
 	"time"
 
 	rc "github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
@@ -9,7 +10,7 @@ import (
 // §1 Conventions
 
 func spec1() []row {
-	return []row{
+	return slices.Concat([]row{
 		{
 			name:    "§1.1 success: 200, success:true, JSON without caching",
 			req:     me("admin"),
@@ -94,37 +95,45 @@ func spec1() []row {
 			status: 400,
 			want:   map[string]any{"success": false, "errorType": "invalid-params", "error": contains("must match exactly one schema in oneOf")},
 		},
-		{
-			name:   "§1.3 unanchored type pattern: create webhook-incoming-invalid",
-			req:    create("admin", incomingBody(map[string]any{"type": "webhook-incoming-invalid"})),
-			status: 400,
-			body:   plainFailure("Invalid integration type."),
-			check: func(e *env, _ *resp) {
-				if n := len(e.srv.Integrations()); n != 0 {
-					e.t.Errorf("%d integrations stored", n)
-				}
-			},
+	}, forEachKind(
+		func(k integrationKind) row {
+			return row{
+				name:   "§1.3 unanchored type pattern: create " + k.typ + "-invalid",
+				req:    create("admin", k.body(map[string]any{"type": k.typ + "-invalid"})),
+				status: 400,
+				body:   plainFailure("Invalid integration type."),
+				check: func(e *env, _ *resp) {
+					if n := len(e.srv.Integrations()); n != 0 {
+						e.t.Errorf("%d integrations stored", n)
+					}
+				},
+			}
 		},
-		{
-			name:   "§1.3 unanchored type pattern: update webhook-incoming-invalid",
-			setup:  func(e *env) { e.create("in", "admin", incomingBody(nil)) },
-			req:    update("admin", incomingUpdate("in", map[string]any{"type": "webhook-incoming-invalid", "name": "changed"})),
-			status: 400,
-			body:   plainFailure("Invalid integration type."),
-			check: func(e *env, _ *resp) {
-				if name := e.stored("in")["name"]; name != "Incoming test" {
-					e.t.Errorf("name changed to %v", name)
-				}
-			},
+		func(k integrationKind) row {
+			return row{
+				name:   "§1.3 unanchored type pattern: update " + k.typ + "-invalid",
+				setup:  func(e *env) { k.create(e, "admin") },
+				req:    update("admin", k.updateBody(k.v, map[string]any{"type": k.typ + "-invalid", "name": "changed"})),
+				status: 400,
+				body:   plainFailure("Invalid integration type."),
+				check: func(e *env, _ *resp) {
+					if name, was := e.stored(k.v)["name"], k.body(nil)["name"]; name != was {
+						e.t.Errorf("name changed from %v to %v", was, name)
+					}
+				},
+			}
 		},
-		{
-			name:   "§1.3 unanchored type pattern: remove webhook-incoming-x",
-			setup:  func(e *env) { e.create("in", "admin", incomingBody(nil)) },
-			req:    remove("admin", map[string]any{"type": "webhook-incoming-x", "integrationId": "{{in}}"}),
-			status: 400,
-			body:   plainFailure("Invalid integration type."),
-			check:  func(e *env, _ *resp) { e.stored("in") },
+		func(k integrationKind) row {
+			return row{
+				name:   "§1.3 unanchored type pattern: remove " + k.typ + "-x",
+				setup:  func(e *env) { k.create(e, "admin") },
+				req:    remove("admin", map[string]any{"type": k.typ + "-x", "integrationId": "{{" + k.v + "}}"}),
+				status: 400,
+				body:   plainFailure("Invalid integration type."),
+				check:  func(e *env, _ *resp) { e.stored(k.v) },
+			}
 		},
+	), []row{
 		{
 			name:   "§1.3 list with an unknown query parameter",
 			req:    list("admin", "fields=name"),
@@ -233,5 +242,5 @@ func spec1() []row {
 			status: 403,
 			body:   forbiddenBody,
 		},
-	}
+	})
 }

@@ -11,7 +11,7 @@ import (
 // §3.2 integrations.get
 
 func spec32() []row {
-	return []row{
+	return slices.Concat([]row{
 		{
 			name:   "§3.2 #1 no credentials",
 			req:    get("", "integrationId=x"),
@@ -56,20 +56,38 @@ func spec32() []row {
 			status: 400,
 			body:   plainFailure("The integration does not exists."),
 		},
-		{
-			name:   "§3.2 #5 no permission",
-			setup:  func(e *env) { e.create("in", "admin", incomingBody(nil)) },
-			req:    get("regular", "integrationId={{in}}"),
-			status: 400,
-			body:   plainFailure("not-authorized"),
+	}, forEachKind(
+		func(k integrationKind) row {
+			return row{
+				name:   "§3.2 #5 no permission",
+				setup:  func(e *env) { k.create(e, "admin") },
+				req:    get("regular", "integrationId={{"+k.v+"}}"),
+				status: 400,
+				body:   plainFailure("not-authorized"),
+			}
 		},
-		{
-			name:   "§3.2 #5 manage-own but not the creator",
-			setup:  func(e *env) { e.create("in", "admin", incomingBody(nil)) },
-			req:    get("owner", "integrationId={{in}}"),
-			status: 400,
-			body:   plainFailure("not-authorized"),
+		func(k integrationKind) row {
+			return row{
+				name:   "§3.2 #5 manage-own but not the creator",
+				setup:  func(e *env) { k.create(e, "admin") },
+				req:    get("owner", "integrationId={{"+k.v+"}}"),
+				status: 400,
+				body:   plainFailure("not-authorized"),
+			}
 		},
+		func(k integrationKind) row {
+			return row{
+				name: "§3.2 #5 manage-<type> reads anyone's",
+				setup: func(e *env) {
+					e.userWith("carol", k.manage)
+					k.create(e, "owner")
+				},
+				req:    get("carol", "integrationId={{"+k.v+"}}"),
+				status: 200,
+				want:   map[string]any{"integration._id": "{{" + k.v + "}}"},
+			}
+		},
+	), []row{
 		{
 			name: "§3.2 #5 the type comes from the stored document",
 			setup: func(e *env) {
@@ -79,15 +97,6 @@ func spec32() []row {
 			req:    get("carol", "integrationId={{out}}"),
 			status: 400,
 			body:   plainFailure("not-authorized"),
-		},
-		{
-			name: "§3.2 #5 manage-<type> reads anyone's",
-			setup: func(e *env) {
-				e.userWith("carol", rc.PermManageIncoming)
-				e.create("in", "owner", incomingBody(nil))
-			},
-			req:    get("carol", "integrationId={{in}}"),
-			status: 200,
 		},
 		{
 			name:   "§3.2 #6 the creator with manage-own: the full stored document",
@@ -105,7 +114,7 @@ func spec32() []row {
 			req:    get("admin", "integrationId={{in}}&fields=name"),
 			status: 200,
 		},
-	}
+	})
 }
 
 // §3.3 integrations.list
