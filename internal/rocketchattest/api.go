@@ -233,7 +233,7 @@ func clientIP(r *http.Request) string {
 // readJSONBody decodes a JSON body the way JavaScript would (numbers are
 // doubles). An empty or unparseable body is treated as an empty object:
 // Rocket.Chat's answer to malformed JSON was not confirmed, and the request
-// schema then reports what is missing.
+// schema then reports what is missing (spec §1.3 #7).
 func readJSONBody(r *http.Request) any {
 	data, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
 	if err != nil || len(strings.TrimSpace(string(data))) == 0 {

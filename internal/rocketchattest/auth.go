@@ -9,7 +9,8 @@ import (
 
 // loginFailed is the 401 of POST /api/v1/login. Rocket.Chat forces error and
 // message to "Unauthorized" when the user is not found; the strings for a
-// wrong password could not be confirmed, so the server answers the same.
+// wrong password could not be confirmed, so the server answers the same
+// (spec §12.11).
 func loginFailed() *apiFailure {
 	return &apiFailure{status: http.StatusUnauthorized, body: map[string]any{
 		"success": false, "status": "error", "error": "Unauthorized", "message": "Unauthorized",
@@ -112,7 +113,7 @@ var patchLevel = regexp.MustCompile(`(\d+\.\d+).*`)
 // info is GET /api/info. The version loses its patch level (8.8.1 → 8.8);
 // Rocket.Chat shows the full version only to users with view-statistics on
 // routers that authenticate this anonymous route, which could not be
-// confirmed for 8.x, so this server always shows major.minor.
+// confirmed for 8.x, so this server always shows major.minor (spec §12.10).
 func (s *Server) info(_ *call) (map[string]any, *apiFailure) {
 	return map[string]any{
 		"version": patchLevel.ReplaceAllString(s.cfg.version, "$1"),

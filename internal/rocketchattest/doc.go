@@ -8,8 +8,9 @@
 // with Rocket.Chat's checks in Rocket.Chat's order, the same HTTP statuses, the
 // same JSON bodies and error strings, and stored documents shaped like
 // Rocket.Chat's. The behaviour follows Rocket.Chat 8.x (request schemas of
-// @rocket.chat/rest-typings 8.8.1); where the real behaviour could not be
-// confirmed, the code says so next to the choice it made.
+// @rocket.chat/rest-typings 8.8.1); SPEC.md specifies it section by section,
+// with links to Rocket.Chat's source, and where the real behaviour could not
+// be confirmed it and the code say so next to the choice made.
 //
 // A test starts a server, takes the seeded credentials and points the code
 // under test at URL():

@@ -102,7 +102,7 @@ func (s *Server) hookCaller(id, token string) (doc map[string]any, postAs *user,
 	doc, ok := s.st.integrations[id]
 	if !ok || doc["token"] != token {
 		// Rocket.Chat's authentication hook throws here, which surfaces as a
-		// 500; the body the framework sends for it was not confirmed.
+		// 500; the body the framework sends for it was not confirmed (spec §12.7).
 		return nil, nil, http.StatusInternalServerError, map[string]any{"success": false, "error": "Internal server error"}
 	}
 	userID, _ := doc["userId"].(string)

@@ -57,8 +57,8 @@ func (s *Server) addIncoming(caller *user, in map[string]any) (map[string]any, *
 	if doc["scriptEngine"] == nil {
 		doc["scriptEngine"] = "isolated-vm"
 	}
-	// The spec's list of what create builds omits it, but the 8.4+ source of
-	// addIncomingIntegration stores skipTranspile as `=== true` on every create.
+	// The 8.4+ source of addIncomingIntegration stores skipTranspile as
+	// `=== true` on every create (spec §3.1.2 #8).
 	doc["skipTranspile"] = in["skipTranspile"] == true
 	doc["type"] = typeIncoming
 	doc["channel"] = toAnySlice(channels)

@@ -470,7 +470,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.serveAPI(w, r, endpoint, rt)
 		default:
 			// Rocket.Chat's answer for an unknown route was not confirmed; a
-			// plain 404 is what a client must cope with in any case.
+			// plain 404 is what a client must cope with in any case (spec §12.7).
 			http.NotFound(w, r)
 		}
 	}
