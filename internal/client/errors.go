@@ -43,6 +43,11 @@ type APIError struct {
 	// redacted.
 	BodyExcerpt string
 	Location    string // the target of a redirect, which is never followed
+	// HTML is set when the answer was an HTML page rather than JSON with a
+	// status an access gateway answers with (see IsHTMLPage); PageTitle is
+	// its title, redacted.
+	HTML      bool
+	PageTitle string
 
 	jsonBody bool
 }
@@ -85,6 +90,13 @@ func (e *APIError) Error() string {
 		}
 		b.WriteString(": ")
 		b.WriteString(e.BodyExcerpt)
+		if e.HTML {
+			b.WriteString("; this HTML page")
+			if e.PageTitle != "" && !strings.Contains(e.BodyExcerpt, e.PageTitle) {
+				fmt.Fprintf(&b, " (titled %q)", e.PageTitle)
+			}
+			b.WriteString(" is what an access gateway or a login page in front of Rocket.Chat answers, not Rocket.Chat")
+		}
 	}
 	return b.String()
 }
@@ -220,6 +232,12 @@ func newAPIError(method, endpoint string, status int, header http.Header, body [
 			e.jsonBody = true
 		}
 		e.BodyExcerpt = sec.excerpt(trimmed)
+		if !e.jsonBody && gatewayStatus(status) && looksLikeHTML(e.ContentType, trimmed) {
+			e.HTML = true
+			if m := htmlTitleRE.FindSubmatch(trimmed); m != nil {
+				e.PageTitle = sec.excerpt(m[1])
+			}
+		}
 		return e
 	}
 	e.jsonBody = true
