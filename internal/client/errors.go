@@ -48,6 +48,9 @@ type APIError struct {
 	// its title, redacted.
 	HTML      bool
 	PageTitle string
+	// LoginRedirect is set when the answer redirected to a login page, as
+	// Cloudflare Access does (see IsAccessGateway).
+	LoginRedirect bool
 
 	jsonBody bool
 }
@@ -64,7 +67,11 @@ func (e *APIError) Error() string {
 		} else {
 			b.WriteString(", a redirect")
 		}
-		b.WriteString("; redirects are not followed (they would carry the credentials elsewhere): set the server URL to the address Rocket.Chat is served at")
+		if e.LoginRedirect {
+			b.WriteString("; a redirect to a login page is what an access gateway in front of Rocket.Chat answers a request without its credentials")
+		} else {
+			b.WriteString("; redirects are not followed (they would carry the credentials elsewhere): set the server URL to the address Rocket.Chat is served at")
+		}
 	case text != "":
 		if e.StatusCode >= 200 && e.StatusCode < 300 {
 			b.WriteString(" but reported a failure")
@@ -219,6 +226,7 @@ func newAPIError(method, endpoint string, status int, header http.Header, body [
 				loc = loc[:i]
 			}
 			e.Location = sec.redact(loc)
+			e.LoginRedirect = loginLocation(loc)
 		}
 	}
 	trimmed := bytes.TrimSpace(body)

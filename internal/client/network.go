@@ -331,12 +331,27 @@ func gatewayStatus(status int) bool {
 	return (status >= 200 && status < 300) || status == http.StatusUnauthorized || status == http.StatusForbidden
 }
 
-// IsHTMLPage reports whether err is an answer that was an HTML page instead
-// of Rocket.Chat's JSON, as an access gateway (Cloudflare Access, an OAuth2
-// proxy) answers a request without the headers it expects.
-func IsHTMLPage(err error) bool {
+// IsAccessGateway reports whether err is an answer of an access gateway
+// (Cloudflare Access, an OAuth2 proxy) to a request without the headers it
+// expects: an HTML page where Rocket.Chat answers JSON, or a redirect to a
+// login page.
+func IsAccessGateway(err error) bool {
 	var e *APIError
-	return errors.As(err, &e) && e.HTML
+	return errors.As(err, &e) && (e.HTML || e.LoginRedirect)
+}
+
+// loginPathRE matches the paths of login pages: Cloudflare Access's
+// /cdn-cgi/access/login, oauth2-proxy's /oauth2/start and sign_in, and the
+// usual login, signin, sso and authorize pages.
+var loginPathRE = regexp.MustCompile(`(?i)(/cdn-cgi/access/|/oauth2?/|log-?in|sign-?_?in|/sso\b|/saml|/authorize|/auth\b)`)
+
+// loginLocation reports whether a redirect's target is a login page.
+func loginLocation(loc string) bool {
+	u, err := url.Parse(loc)
+	if err != nil {
+		return false
+	}
+	return loginPathRE.MatchString(u.Path)
 }
 
 // validHeaderName reports whether name is an HTTP token (RFC 9110 §5.1).

@@ -337,7 +337,7 @@ func TestHeaderValueRedacted(t *testing.T) {
 	}
 }
 
-func TestHTMLPageRecognised(t *testing.T) {
+func TestAccessGatewayRecognised(t *testing.T) {
 	const page = `<!DOCTYPE html><html><head><title>Sign in ・ Example Access</title></head><body>form</body></html>`
 	tests := []struct {
 		name, contentType, body string
@@ -350,22 +350,30 @@ func TestHTMLPageRecognised(t *testing.T) {
 		{"HTML without its type", "application/octet-stream", "\n  " + page, 200, true},
 		{"HTML as JSON", "application/json", "<html>nope</html>", 200, true},
 		{"plain text", "text/plain", "upstream connect error", 502, false},
+		{"redirect to a login page", "", "/cdn-cgi/access/login/chat.example.com?kid=abc&redirect_url=%2Fapi%2Finfo", 302, true},
+		{"redirect to an OAuth2 proxy", "", "https://auth.example.com/oauth2/start?rd=x", 302, true},
+		{"redirect to HTTPS", "", "https://chat.example.com/api/info", 301, false},
 		{"a proxy's error page", "text/html", "<html><title>502 Bad Gateway</title></html>", 502, false},
 		{"JSON failure", "application/json", `{"success":false,"error":"x"}`, 400, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.status >= 300 && tt.status < 400 {
+					// As Go's http.Redirect and most gateways: an HTML body.
+					http.Redirect(w, r, tt.body, tt.status)
+					return
+				}
 				w.Header().Set("Content-Type", tt.contentType)
 				w.WriteHeader(tt.status)
 				_, _ = w.Write([]byte(tt.body))
 			}))
 			defer srv.Close()
 			err := infoWith(t, srv.URL, TLSConfig{}, nil)
-			if IsHTMLPage(err) != tt.html {
-				t.Fatalf("IsHTMLPage(%v) = %v, want %v", err, !tt.html, tt.html)
+			if IsAccessGateway(err) != tt.html {
+				t.Fatalf("IsAccessGateway(%v) = %v, want %v", err, !tt.html, tt.html)
 			}
-			if tt.html && !strings.Contains(err.Error(), "is what an access gateway or a login page in front of Rocket.Chat answers") {
+			if tt.html && !strings.Contains(err.Error(), "an access gateway") {
 				t.Errorf("%v does not say what answered", err)
 			}
 			if tt.html && strings.Contains(tt.body, "<title>") && !strings.Contains(err.Error(), `Sign in ・ Example Access`) {
