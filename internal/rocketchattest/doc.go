@@ -32,6 +32,11 @@
 // permissions (SetPermission), per-endpoint request counters (Requests) and
 // injected faults (Fail).
 //
+// A server can also stand where a company network puts Rocket.Chat: behind
+// HTTPS with a throwaway certificate authority (WithTLS, CACertPEM), asking
+// for client certificates (WithClientAuth, ClientCertificate), or behind an
+// access gateway that wants headers of its own (WithRequiredHeader).
+//
 // Integration scripts are compiled as Rocket.Chat compiles them (esbuild
 // decides their syntax) and run as it runs them (goja), with the results the
 // webhook receiver gives (SPEC.md §S1–§S3). Besides those two, the package

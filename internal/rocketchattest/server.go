@@ -3,6 +3,7 @@ package rocketchattest
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -38,6 +39,14 @@ type config struct {
 	anyOutgoingHost bool
 	retrySleep      func(ctx context.Context, d time.Duration) error
 	scriptTimeout   time.Duration
+
+	// HTTPS (tls.go) and the access gateway in front (gateway.go).
+	tls             bool
+	tlsNames        []string
+	certNames       []string
+	expiredCert     bool
+	clientAuth      bool
+	requiredHeaders []requiredHeader
 }
 
 // Option configures a Server.
@@ -107,6 +116,7 @@ type Server struct {
 	url     string
 	done    chan struct{}
 	limiter *rateLimiter
+	ca      *certAuthority // nil without TLS
 
 	mu    sync.Mutex // guards st and creds
 	st    store
@@ -158,10 +168,21 @@ func Start(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rocketchattest: %w", err)
 	}
+	scheme := "http"
+	var ca *certAuthority
+	if cfg.tls {
+		var tlsCfg *tls.Config
+		if ca, tlsCfg, err = serverTLSConfig(cfg); err != nil {
+			_ = ln.Close()
+			return nil, err
+		}
+		ln, scheme = tls.NewListener(ln, tlsCfg), "https"
+	}
 	s := &Server{
 		cfg:     cfg,
 		ln:      ln,
-		url:     "http://" + ln.Addr().String(),
+		url:     scheme + "://" + ln.Addr().String(),
+		ca:      ca,
 		done:    make(chan struct{}),
 		faults:  map[string][]Fault{},
 		counts:  map[string]int{},
@@ -173,7 +194,7 @@ func Start(opts ...Option) (*Server, error) {
 		s.limiter = newRateLimiter(cfg.rateCalls, cfg.rateWindow, cfg.now)
 	}
 	s.seed()
-	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.httpSrv = &http.Server{Handler: s.withGateway(s), ReadHeaderTimeout: 10 * time.Second, ErrorLog: quietHandshakeLog()}
 	go func() {
 		defer close(s.done)
 		_ = s.httpSrv.Serve(ln)

@@ -3,6 +3,7 @@
 // demo.
 //
 //	go run ./internal/rocketchattest/cmd/rocketchat-test-server [-listen 127.0.0.1:3000] [-rate-limit CALLS/WINDOW|off] [-site-url URL] [-allow-outgoing HOSTS|*]
+//	    [-tls] [-tls-client-auth] [-require-header NAME=VALUE ...]
 //
 // It listens on loopback only, prints `export NAME=value` lines for the
 // administrator (ROCKETCHAT_URL, ROCKETCHAT_USER_ID, ROCKETCHAT_AUTH_TOKEN,
@@ -26,6 +27,19 @@
 // -rooms N adds the public channels room-1 … room-N, whose members are the
 // administrator and the owner, e.g. to measure checks over many rooms.
 //
+// -tls serves HTTPS with a certificate from a throwaway authority made at
+// start, for 127.0.0.1, ::1 and localhost; the authority's certificate is
+// written to a temporary file, printed as ROCKETCHAT_CA_CERT_FILE, and
+// removed when the program stops. -tls-client-auth (implies -tls) also
+// requires a client certificate from that authority and writes one, with its
+// key (mode 0600), for ROCKETCHAT_CLIENT_CERT_FILE and
+// ROCKETCHAT_CLIENT_KEY_FILE.
+//
+// -require-header NAME=VALUE puts the server behind an access gateway:
+// requests without that header and value get what Cloudflare Access
+// answers, a redirect to an HTML login page. Repeat it to require several
+// headers (a Cloudflare service token is two). The value is never printed.
+//
 // -user owner (or regular) prints the credentials of the seeded user with
 // only the manage-own-* permissions (or with none) instead, e.g. to try the
 // rate limiter, which the administrator bypasses. On SIGUSR1 the program
@@ -40,6 +54,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,10 +78,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 	rooms := fs.Int("rooms", 0, "add this many public channels, room-1 … room-N, with the administrator and the owner as members")
 	siteURL := fs.String("site-url", "", "Rocket.Chat's Site_Url setting, the root of the webhook URLs its UI shows (default: the server's own URL)")
 	allowOutgoing := fs.String("allow-outgoing", "", "hosts outgoing integrations may call besides loopback addresses: a comma list, or * for any")
+	useTLS := fs.Bool("tls", false, "serve HTTPS with a throwaway certificate authority, written to a temporary file (ROCKETCHAT_CA_CERT_FILE) removed on exit")
+	clientAuth := fs.Bool("tls-client-auth", false, "require a client certificate from that authority (implies -tls); one is written with its key to temporary files (ROCKETCHAT_CLIENT_CERT_FILE, ROCKETCHAT_CLIENT_KEY_FILE)")
+	var requiredHeaders headerFlags
+	fs.Var(&requiredHeaders, "require-header", "answer requests lacking the header `NAME=VALUE` as an access gateway (Cloudflare Access) does, with a redirect to an HTML login page; repeat for several headers; the value is never printed")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	opts := []rocketchattest.Option{rocketchattest.WithListenAddr(*listen), rocketchattest.WithVersion(*version)}
+	if *useTLS {
+		opts = append(opts, rocketchattest.WithTLS())
+	}
+	if *clientAuth {
+		opts = append(opts, rocketchattest.WithClientAuth())
+	}
+	for i, raw := range requiredHeaders {
+		name, value, err := parseRequiredHeader(raw)
+		if err != nil {
+			// Neither the argument nor a part of it is shown: it may be a secret.
+			fmt.Fprintf(stderr, "rocketchat-test-server: -require-header (number %d): %v\n", i+1, err)
+			return 2
+		}
+		opts = append(opts, rocketchattest.WithRequiredHeader(name, value))
+	}
 	if *siteURL != "" {
 		opts = append(opts, rocketchattest.WithSiteURL(*siteURL))
 	}
@@ -102,6 +136,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer srv.Close()
+	tlsFiles, cleanup, err := writeTLSFiles(srv, *clientAuth)
+	defer cleanup()
+	if err != nil {
+		fmt.Fprintf(stderr, "rocketchat-test-server: %v\n", err)
+		return 1
+	}
 	for i := 1; i <= *rooms; i++ {
 		srv.AddRoom(fmt.Sprintf("room-%d", i), false, rocketchattest.OwnerUsername)
 	}
@@ -114,13 +154,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer signal.Stop(stats)
 
 	admin := map[string]rocketchattest.Credentials{"admin": srv.Admin(), "owner": srv.Owner(), "regular": srv.Regular()}[*who]
-	for _, kv := range [][2]string{
+	exports := [][2]string{
 		{"ROCKETCHAT_URL", srv.URL()},
 		{"ROCKETCHAT_USER_ID", admin.UserID},
 		{"ROCKETCHAT_AUTH_TOKEN", admin.AuthToken},
 		{"ROCKETCHAT_USERNAME", admin.Username},
 		{"ROCKETCHAT_PASSWORD", admin.Password},
-	} {
+	}
+	for _, kv := range append(exports, tlsFiles...) {
 		fmt.Fprintf(stdout, "export %s=%s\n", kv[0], shellQuote(kv[1]))
 	}
 	fmt.Fprintln(stdout, "ready")
@@ -134,6 +175,82 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 	}
+}
+
+// headerFlags collects the -require-header arguments as given; they are
+// checked after parsing because the flag package would quote a rejected
+// value in its error, and a header value may be a secret.
+type headerFlags []string
+
+func (h *headerFlags) String() string { return "" }
+
+func (h *headerFlags) Set(v string) error {
+	*h = append(*h, v)
+	return nil
+}
+
+// parseRequiredHeader reads NAME=VALUE. Its errors never contain the value.
+func parseRequiredHeader(arg string) (name, value string, err error) {
+	name, value, ok := strings.Cut(arg, "=")
+	switch {
+	case !ok:
+		return "", "", fmt.Errorf("want NAME=VALUE, e.g. CF-Access-Client-Id=ID")
+	case !isHeaderName(name):
+		return "", "", fmt.Errorf("want NAME=VALUE with NAME a header name (letters, digits and !#$%%&'*+-.^_`|~)")
+	case value == "" || strings.ContainsAny(value, "\r\n\x00"):
+		return "", "", fmt.Errorf("want NAME=VALUE with a VALUE that is neither empty nor spans lines")
+	}
+	return name, value, nil
+}
+
+// isHeaderName reports whether s is an HTTP field name (RFC 9110 token).
+func isHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		letterOrDigit := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		if !letterOrDigit && strings.IndexByte("!#$%&'*+-.^_`|~", c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// writeTLSFiles writes the server's authority certificate, and with
+// clientAuth a client certificate and its key, into a new private temporary
+// directory and returns their export lines; cleanup removes the directory.
+// Without TLS it writes nothing.
+func writeTLSFiles(srv *rocketchattest.Server, clientAuth bool) (exports [][2]string, cleanup func(), err error) {
+	caPEM := srv.CACertPEM()
+	if caPEM == nil {
+		return nil, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "rocketchat-test-server-")
+	if err != nil {
+		return nil, func() {}, fmt.Errorf("temporary directory for certificates: %w", err)
+	}
+	cleanup = func() { _ = os.RemoveAll(dir) }
+	type file struct {
+		env, name string
+		data      []byte
+		mode      os.FileMode
+	}
+	files := []file{{"ROCKETCHAT_CA_CERT_FILE", "ca.pem", caPEM, 0o644}}
+	if clientAuth {
+		certPEM, keyPEM := srv.ClientCertificate()
+		files = append(files,
+			file{"ROCKETCHAT_CLIENT_CERT_FILE", "client.pem", certPEM, 0o644},
+			file{"ROCKETCHAT_CLIENT_KEY_FILE", "client-key.pem", keyPEM, 0o600})
+	}
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := os.WriteFile(path, f.data, f.mode); err != nil {
+			return nil, cleanup, fmt.Errorf("writing %s: %w", f.name, err)
+		}
+		exports = append(exports, [2]string{f.env, path})
+	}
+	return exports, cleanup, nil
 }
 
 // printCounters writes the request and refusal counters as JSON lines.

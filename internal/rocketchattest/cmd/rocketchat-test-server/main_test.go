@@ -5,13 +5,18 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -264,19 +269,26 @@ func TestServerProgram(t *testing.T) {
 		}
 	})
 
+	t.Run("-tls, -tls-client-auth and -require-header", func(t *testing.T) { testNetworkFlags(t, bin) })
+
 	refused := []struct {
 		name   string
 		args   []string
 		code   int
 		stderr []string
+		hidden []string // what must not appear on either output
 	}{
-		{"non-loopback -listen 0.0.0.0", []string{"-listen", "0.0.0.0:0"}, 1, []string{"not a loopback address"}},
-		{"non-loopback -listen :0 (all interfaces)", []string{"-listen", ":0"}, 1, []string{"not a loopback address"}},
-		{"non-loopback -listen 192.0.2.1", []string{"-listen", "192.0.2.1:0"}, 1, []string{"not a loopback address"}},
-		{"-rate-limit without a slash", []string{"-listen", "127.0.0.1:0", "-rate-limit", "10"}, 2, []string{`-rate-limit "10"`, "CALLS/WINDOW"}},
-		{"-rate-limit with zero calls", []string{"-listen", "127.0.0.1:0", "-rate-limit", "0/1s"}, 2, []string{`-rate-limit "0/1s"`, "CALLS must be a positive integer"}},
-		{"-allow-outgoing with an empty host list", []string{"-listen", "127.0.0.1:0", "-allow-outgoing", " , "}, 2, []string{`-allow-outgoing " , "`}},
-		{"-rate-limit with a bad window", []string{"-listen", "127.0.0.1:0", "-rate-limit", "5/soon"}, 2, []string{`-rate-limit "5/soon"`, "WINDOW must be a positive duration"}},
+		{"non-loopback -listen 0.0.0.0", []string{"-listen", "0.0.0.0:0"}, 1, []string{"not a loopback address"}, nil},
+		{"non-loopback -listen :0 (all interfaces)", []string{"-listen", ":0"}, 1, []string{"not a loopback address"}, nil},
+		{"non-loopback -listen 192.0.2.1", []string{"-listen", "192.0.2.1:0"}, 1, []string{"not a loopback address"}, nil},
+		{"-rate-limit without a slash", []string{"-listen", "127.0.0.1:0", "-rate-limit", "10"}, 2, []string{`-rate-limit "10"`, "CALLS/WINDOW"}, nil},
+		{"-rate-limit with zero calls", []string{"-listen", "127.0.0.1:0", "-rate-limit", "0/1s"}, 2, []string{`-rate-limit "0/1s"`, "CALLS must be a positive integer"}, nil},
+		{"-allow-outgoing with an empty host list", []string{"-listen", "127.0.0.1:0", "-allow-outgoing", " , "}, 2, []string{`-allow-outgoing " , "`}, nil},
+		{"-rate-limit with a bad window", []string{"-listen", "127.0.0.1:0", "-rate-limit", "5/soon"}, 2, []string{`-rate-limit "5/soon"`, "WINDOW must be a positive duration"}, nil},
+		{"-require-header without =", []string{"-listen", "127.0.0.1:0", "-require-header", "s3cr3t-token"}, 2, []string{"-require-header (number 1)", "want NAME=VALUE"}, []string{"s3cr3t"}},
+		{"-require-header with a bad name", []string{"-listen", "127.0.0.1:0", "-require-header", "X-Ok=v", "-require-header", "X Gate=s3cr3t-token"}, 2, []string{"-require-header (number 2)", "NAME a header name"}, []string{"s3cr3t"}},
+		{"-require-header with an empty value", []string{"-listen", "127.0.0.1:0", "-require-header", "X-Gate="}, 2, []string{"-require-header (number 1)", "neither empty"}, nil},
+		{"-require-header with a value over two lines", []string{"-listen", "127.0.0.1:0", "-require-header", "X-Gate=s3cr3t\nX-Other: 1"}, 2, []string{"-require-header (number 1)", "spans lines"}, []string{"s3cr3t"}},
 	}
 	for _, tc := range refused {
 		t.Run("refuses "+tc.name, func(t *testing.T) {
@@ -307,6 +319,157 @@ func TestServerProgram(t *testing.T) {
 			}
 			if stdout.Len() != 0 {
 				t.Errorf("stdout %q", stdout.String())
+			}
+			for _, h := range tc.hidden {
+				if strings.Contains(stderr.String(), h) {
+					t.Errorf("stderr %q shows %q", stderr.String(), h)
+				}
+			}
+		})
+	}
+}
+
+// testNetworkFlags runs the program as a server behind a company network
+// and checks what it prints, how it answers, and that it leaves no file
+// behind when it stops.
+func testNetworkFlags(t *testing.T, bin string) {
+	const secret = "s3cr3t-gate-value"
+	base := []string{"ROCKETCHAT_URL", "ROCKETCHAT_USER_ID", "ROCKETCHAT_AUTH_TOKEN", "ROCKETCHAT_USERNAME", "ROCKETCHAT_PASSWORD"}
+	for _, tc := range []struct {
+		name        string
+		args        []string
+		stop        syscall.Signal
+		wantExports []string // after the five of every run
+		scheme      string
+		clientAuth  bool
+		gate        bool // requests need X-Gate: secret
+	}{
+		{"-tls", []string{"-tls"}, syscall.SIGTERM, []string{"ROCKETCHAT_CA_CERT_FILE"}, "https", false, false},
+		{"-tls stopped by SIGINT", []string{"-tls"}, syscall.SIGINT, []string{"ROCKETCHAT_CA_CERT_FILE"}, "https", false, false},
+		{"-tls-client-auth", []string{"-tls-client-auth"}, syscall.SIGTERM, []string{"ROCKETCHAT_CA_CERT_FILE", "ROCKETCHAT_CLIENT_CERT_FILE", "ROCKETCHAT_CLIENT_KEY_FILE"}, "https", true, false},
+		{"-tls-client-auth stopped by SIGINT", []string{"-tls", "-tls-client-auth"}, syscall.SIGINT, []string{"ROCKETCHAT_CA_CERT_FILE", "ROCKETCHAT_CLIENT_CERT_FILE", "ROCKETCHAT_CLIENT_KEY_FILE"}, "https", true, false},
+		{"-require-header", []string{"-require-header", "X-Gate=" + secret}, syscall.SIGTERM, nil, "http", false, true},
+		{"-require-header over -tls", []string{"-tls", "-require-header", "X-Gate=" + secret}, syscall.SIGTERM, []string{"ROCKETCHAT_CA_CERT_FILE"}, "https", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.CommandContext(t.Context(), bin, append([]string{"-listen", "127.0.0.1:0"}, tc.args...)...)
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stderr bytes.Buffer // read only once the program has exited
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			t.Cleanup(func() {
+				if cmd.ProcessState == nil {
+					_ = cmd.Process.Kill()
+					t.Logf("killed: %v", <-exited)
+				}
+			})
+			var printed strings.Builder
+			env, order := map[string]string{}, []string(nil)
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() && sc.Text() != "ready" {
+				printed.WriteString(sc.Text() + "\n")
+				if m := exportLine.FindStringSubmatch(sc.Text()); m != nil {
+					env[m[1]] = m[2]
+					order = append(order, m[1])
+				}
+			}
+			if want := append(slices.Clone(base), tc.wantExports...); !slices.Equal(order, want) {
+				t.Fatalf("exports %v, want %v", order, want)
+			}
+			if !strings.HasPrefix(env["ROCKETCHAT_URL"], tc.scheme+"://127.0.0.1:") {
+				t.Fatalf("ROCKETCHAT_URL %q, want %s", env["ROCKETCHAT_URL"], tc.scheme)
+			}
+			var files []string
+			for _, name := range tc.wantExports {
+				files = append(files, env[name])
+			}
+			if tc.clientAuth {
+				if info, err := os.Stat(env["ROCKETCHAT_CLIENT_KEY_FILE"]); err != nil || info.Mode().Perm() != 0o600 {
+					t.Fatalf("key file: %v, mode %v; want 0600", err, info.Mode().Perm())
+				}
+			}
+
+			// What a client configured from the export lines gets, and one
+			// without each piece of the configuration.
+			type attempt struct {
+				name            string
+				ca, cert, gated bool
+				wantStatus      int // 0: the connection fails
+			}
+			attempts := []attempt{{"configured", true, true, true, 200}}
+			if tc.scheme == "https" {
+				attempts = append(attempts, attempt{"without the CA file", false, true, true, 0})
+			}
+			if tc.clientAuth {
+				attempts = append(attempts, attempt{"without the client certificate", true, false, true, 0})
+			}
+			if tc.gate {
+				attempts = append(attempts, attempt{"without the header", true, true, false, http.StatusFound})
+			}
+			for _, a := range attempts {
+				cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+				if a.ca && env["ROCKETCHAT_CA_CERT_FILE"] != "" {
+					data, err := os.ReadFile(env["ROCKETCHAT_CA_CERT_FILE"])
+					if err != nil {
+						t.Fatal(err)
+					}
+					cfg.RootCAs = x509.NewCertPool()
+					cfg.RootCAs.AppendCertsFromPEM(data)
+				}
+				if a.cert && tc.clientAuth {
+					pair, err := tls.LoadX509KeyPair(env["ROCKETCHAT_CLIENT_CERT_FILE"], env["ROCKETCHAT_CLIENT_KEY_FILE"])
+					if err != nil {
+						t.Fatal(err)
+					}
+					cfg.Certificates = []tls.Certificate{pair}
+				}
+				client := &http.Client{
+					Transport:     &http.Transport{TLSClientConfig: cfg},
+					CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+				}
+				req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, env["ROCKETCHAT_URL"]+"/api/info", nil)
+				if a.gated && tc.gate {
+					req.Header.Set("X-Gate", secret)
+				}
+				status := 0
+				if res, err := client.Do(req); err == nil {
+					status = res.StatusCode
+					res.Body.Close()
+				}
+				client.CloseIdleConnections()
+				if status != a.wantStatus {
+					t.Errorf("%s: status %d, want %d (0: refused connection)", a.name, status, a.wantStatus)
+				}
+			}
+
+			if err := cmd.Process.Signal(tc.stop); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-exited:
+				if err != nil {
+					t.Fatalf("exit after %v: %v; stderr: %s", tc.stop, err, stderr.String())
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("still running 5s after %v", tc.stop)
+			}
+			for _, f := range files {
+				if _, err := os.Stat(f); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("%s still there after exit: %v", f, err)
+				}
+				if _, err := os.Stat(filepath.Dir(f)); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("directory of %s still there after exit: %v", f, err)
+				}
+			}
+			if strings.Contains(printed.String()+stderr.String(), secret) {
+				t.Errorf("the header value was printed: %s%s", printed.String(), stderr.String())
 			}
 		})
 	}
