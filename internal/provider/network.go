@@ -195,14 +195,17 @@ func resolveNetwork(m networkModel, getenv func(string) string) (client.TLSConfi
 		}
 	}
 
+	before := d.ErrorsCount()
 	cert, certFrom, haveCert := clientCertSetting.resolve(m.ClientCert, m.ClientCertFile, getenv, &d)
 	key, keyFrom, haveKey := clientKeySetting.resolve(m.ClientKey, m.ClientKeyFile, getenv, &d)
 	switch {
-	case haveCert && !haveKey && !d.HasError():
+	case d.ErrorsCount() > before:
+		// A conflict or an unreadable file was reported already.
+	case haveCert && !haveKey:
 		d.AddAttributeError(path.Root("client_key"), "Missing client_key",
 			fmt.Sprintf("%s is set but no private key is: set client_key or client_key_file (or %s or %s) to the unencrypted PEM private key of the client certificate.",
 				certFrom, EnvClientKey, EnvClientKeyFile))
-	case haveKey && !haveCert && !d.HasError():
+	case haveKey && !haveCert:
 		d.AddAttributeError(path.Root("client_cert"), "Missing client_cert",
 			fmt.Sprintf("%s is set but no client certificate is: set client_cert or client_cert_file (or %s or %s) to the PEM certificate that goes with the key.",
 				keyFrom, EnvClientCert, EnvClientCertFile))
