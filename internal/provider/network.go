@@ -146,7 +146,7 @@ func (s pemSetting) resolveFrom(inline, file types.String, getenv func(string) s
 	}
 	switch {
 	case content != "" && name != "":
-		d.AddAttributeError(path.Root(s.attr), "Conflicting "+s.attr+" settings",
+		addErrorAt(d, s.attr, "Conflicting "+s.attr+" settings",
 			fmt.Sprintf("Both %s and %s are set. Set one: %s holds the PEM text of %s, %s names a file holding it.",
 				contentFrom, fileFrom, contentFrom, s.what, fileFrom))
 		return nil, "", false, false
@@ -155,7 +155,7 @@ func (s pemSetting) resolveFrom(inline, file types.String, getenv func(string) s
 	case name != "":
 		data, err := os.ReadFile(name)
 		if err != nil {
-			d.AddAttributeError(path.Root(s.fileAttr), "Cannot read "+s.fileAttr,
+			addErrorAt(d, s.fileAttr, "Cannot read "+s.fileAttr,
 				fmt.Sprintf("%s names a file that cannot be read: %s. It must be a PEM file holding %s.",
 					fileFrom, describeFileError(err), s.what))
 			return nil, "", true, false
@@ -188,7 +188,7 @@ func resolveNetwork(m networkModel, getenv func(string) string) (client.TLSConfi
 			if fromFile {
 				attr = caCertSetting.fileAttr
 			}
-			d.AddAttributeError(path.Root(attr), "Invalid "+attr,
+			addErrorAt(&d, attr, "Invalid "+attr,
 				fmt.Sprintf("%s holds no certificate: %s.", from, sentenceTail(err)))
 		} else {
 			out.CACertsPEM = data
@@ -202,11 +202,11 @@ func resolveNetwork(m networkModel, getenv func(string) string) (client.TLSConfi
 	case d.ErrorsCount() > before:
 		// A conflict or an unreadable file was reported already.
 	case haveCert && !haveKey:
-		d.AddAttributeError(path.Root("client_key"), "Missing client_key",
+		addErrorAt(&d, "client_key", "Missing client_key",
 			fmt.Sprintf("%s is set but no private key is: set client_key or client_key_file (or %s or %s) to the unencrypted PEM private key of the client certificate.",
 				certFrom, EnvClientKey, EnvClientKeyFile))
 	case haveKey && !haveCert:
-		d.AddAttributeError(path.Root("client_cert"), "Missing client_cert",
+		addErrorAt(&d, "client_cert", "Missing client_cert",
 			fmt.Sprintf("%s is set but no client certificate is: set client_cert or client_cert_file (or %s or %s) to the PEM certificate that goes with the key.",
 				keyFrom, EnvClientCert, EnvClientCertFile))
 	case haveCert && haveKey:
@@ -215,7 +215,7 @@ func resolveNetwork(m networkModel, getenv func(string) string) (client.TLSConfi
 			if errors.Is(err, client.ErrNoPEMCertificate) {
 				attr = "client_cert"
 			}
-			d.AddAttributeError(path.Root(attr), "Invalid client certificate or key",
+			addErrorAt(&d, attr, "Invalid client certificate or key",
 				fmt.Sprintf("The client certificate (from %s) and key (from %s) cannot be used: %s.", certFrom, keyFrom, sentenceTail(err)))
 		} else {
 			out.ClientCertPEM, out.ClientKeyPEM = cert, key
@@ -227,7 +227,7 @@ func resolveNetwork(m networkModel, getenv func(string) string) (client.TLSConfi
 	} else if v := getenv(EnvInsecureSkipVerify); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			d.AddAttributeError(path.Root("insecure_skip_verify"), "Invalid "+EnvInsecureSkipVerify,
+			addErrorAt(&d, "insecure_skip_verify", "Invalid "+EnvInsecureSkipVerify,
 				fmt.Sprintf("%q is not true or false.", v))
 		}
 		out.InsecureSkipVerify = b
@@ -238,7 +238,7 @@ func resolveNetwork(m networkModel, getenv func(string) string) (client.TLSConfi
 		for name, v := range m.HTTPHeaders.Elements() {
 			s, ok := v.(types.String)
 			if !ok || s.IsNull() {
-				d.AddAttributeError(path.Root("http_headers").AtMapKey(name), "Missing header value",
+				addErrorAt(&d, "http_headers", "Missing header value",
 					fmt.Sprintf("The header %s in http_headers has no value.", name))
 				continue
 			}
@@ -248,7 +248,7 @@ func resolveNetwork(m networkModel, getenv func(string) string) (client.TLSConfi
 		from = EnvHTTPHeaders
 		if err := json.Unmarshal([]byte(v), &headers); err != nil {
 			// The JSON error could quote part of a value: say only what is expected.
-			d.AddAttributeError(path.Root("http_headers"), "Invalid "+EnvHTTPHeaders,
+			addErrorAt(&d, "http_headers", "Invalid "+EnvHTTPHeaders,
 				EnvHTTPHeaders+" is not a JSON object of strings. It must look like "+
 					`{"CF-Access-Client-Id": "…", "CF-Access-Client-Secret": "…"}`+": header names as keys, their values as strings.")
 			headers = nil
@@ -260,17 +260,16 @@ func resolveNetwork(m networkModel, getenv func(string) string) (client.TLSConfi
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		at := path.Root("http_headers").AtMapKey(name)
 		switch {
 		case client.ReservedHeader(name):
-			d.AddAttributeError(at, "Header set by the provider",
+			addErrorAt(&d, "http_headers", "Header set by the provider",
 				fmt.Sprintf("%s sets %s, which the provider sets itself. Remove it; credentials belong in user_id and auth_token, or username and password.",
 					from, http.CanonicalHeaderKey(name)))
 		case !validHeaderName(name):
-			d.AddAttributeError(at, "Invalid header name",
+			addErrorAt(&d, "http_headers", "Invalid header name",
 				fmt.Sprintf("%s holds %q, which is not an HTTP header name: use letters, digits and - only, such as CF-Access-Client-Id.", from, name))
 		case strings.ContainsAny(headers[name], "\r\n\x00"):
-			d.AddAttributeError(at, "Invalid header value",
+			addErrorAt(&d, "http_headers", "Invalid header value",
 				fmt.Sprintf("The value of %s in %s holds a line break or a NUL character, which a header cannot carry.", name, from))
 		}
 	}
@@ -278,6 +277,20 @@ func resolveNetwork(m networkModel, getenv func(string) string) (client.TLSConfi
 		return out, nil, d
 	}
 	return out, headers, d
+}
+
+// sensitiveAttributes hold secrets. Terraform shows the configuration line
+// an attribute's diagnostic points at, value included, so diagnostics about
+// them point at the provider block and name the attribute in their text.
+var sensitiveAttributes = map[string]bool{"auth_token": true, "password": true, "client_key": true, "http_headers": true}
+
+// addErrorAt reports an error about a provider attribute.
+func addErrorAt(d *diag.Diagnostics, attr, summary, detail string) {
+	if sensitiveAttributes[attr] {
+		d.AddError(summary, detail)
+		return
+	}
+	d.AddAttributeError(path.Root(attr), summary, detail)
 }
 
 // validHeaderName accepts HTTP tokens (RFC 9110 §5.6.2).

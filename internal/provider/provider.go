@@ -211,7 +211,7 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 	}
 	info, err := c.Info(ctx)
 	if attr, summary, detail, ok := networkDiagnostic(err); ok {
-		resp.Diagnostics.AddAttributeError(path.Root(attr), summary, detail)
+		addErrorAt(&resp.Diagnostics, attr, summary, detail)
 		return
 	}
 	if err != nil {
@@ -224,7 +224,7 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 	me, err := c.Me(ctx)
 	if attr, summary, detail, ok := networkDiagnostic(err); ok {
 		// A gateway may guard only the REST API, not /api/info.
-		resp.Diagnostics.AddAttributeError(path.Root(attr), summary, detail)
+		addErrorAt(&resp.Diagnostics, attr, summary, detail)
 		return
 	}
 	if err != nil {
@@ -233,7 +233,7 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 		if !client.IsUnauthorized(err) {
 			summary = "Cannot check the provider's credentials"
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(attr), summary, fmt.Sprintf("%s\n\n%s", err, hint))
+		addErrorAt(&resp.Diagnostics, attr, summary, fmt.Sprintf("%s\n\n%s", err, hint))
 		return
 	}
 	data := newProviderData(c, me, info)
