@@ -174,7 +174,7 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 			return
 		}
 	}
-	if cfg.MaxRetries.IsUnknown() || cfg.networkModel.unknown() {
+	if cfg.MaxRetries.IsUnknown() || cfg.unknown() {
 		return
 	}
 
