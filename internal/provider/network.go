@@ -146,7 +146,8 @@ func (s pemSetting) resolveFrom(inline, file types.String, getenv func(string) s
 	}
 	switch {
 	case content != "" && name != "":
-		addErrorAt(d, s.attr, "Conflicting "+s.attr+" settings",
+		// At the file's attribute: its line shows a path, never PEM text.
+		addErrorAt(d, s.fileAttr, "Conflicting "+s.attr+" settings",
 			fmt.Sprintf("Both %s and %s are set. Set one: %s holds the PEM text of %s, %s names a file holding it.",
 				contentFrom, fileFrom, contentFrom, s.what, fileFrom))
 		return nil, "", false, false
@@ -279,10 +280,14 @@ func resolveNetwork(m networkModel, getenv func(string) string) (client.TLSConfi
 	return out, headers, d
 }
 
-// sensitiveAttributes hold secrets. Terraform shows the configuration line
-// an attribute's diagnostic points at, value included, so diagnostics about
+// sensitiveAttributes hold secrets, or PEM text that may be a private key
+// pasted in the wrong place. Terraform shows the configuration line an
+// attribute's diagnostic points at, value included, so diagnostics about
 // them point at the provider block and name the attribute in their text.
-var sensitiveAttributes = map[string]bool{"auth_token": true, "password": true, "client_key": true, "http_headers": true}
+var sensitiveAttributes = map[string]bool{
+	"auth_token": true, "password": true, "client_key": true, "http_headers": true,
+	"ca_cert": true, "client_cert": true,
+}
 
 // addErrorAt reports an error about a provider attribute.
 func addErrorAt(d *diag.Diagnostics, attr, summary, detail string) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -164,6 +165,11 @@ func TestResolveNetworkKeepsSecretsOutOfMessages(t *testing.T) {
 	_, _, diags := resolveNetwork(networkModel{HTTPHeaders: types.MapNull(types.StringType)}, func(k string) string { return env[k] })
 	if !diags.HasError() {
 		t.Fatal("want errors for a CA without a certificate, a key without a certificate and a NUL in a header")
+	}
+	for _, d := range diags {
+		if withPath, ok := d.(diag.DiagnosticWithPath); ok {
+			t.Errorf("%q points at %s, whose configuration line Terraform would print", d.Summary(), withPath.Path())
+		}
 	}
 	text := fmt.Sprint(diags)
 	for _, s := range []string{secret, "MIGHAgEAMBMGByqGSM49"} {
