@@ -12,6 +12,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -50,6 +51,15 @@ type Config struct {
 	// never followed, so the credentials headers cannot travel to another
 	// host.
 	HTTPClient *http.Client
+
+	// TLS configures certificate checks and mutual TLS. It applies to the
+	// client's own transport, so it cannot be combined with HTTPClient.
+	TLS TLSConfig
+
+	// Headers are sent with every request, e.g. the credentials of an access
+	// gateway in front of Rocket.Chat. Their values are treated as secrets.
+	// The headers the client sets itself (see ReservedHeader) are refused.
+	Headers map[string]string
 
 	// UserAgent defaults to DefaultUserAgent.
 	UserAgent string
@@ -91,6 +101,7 @@ type Logger interface {
 type Client struct {
 	baseURL    string
 	userAgent  string
+	headers    http.Header
 	timeout    time.Duration
 	retry      RetryPolicy
 	log        Logger
@@ -186,8 +197,34 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
+		if !cfg.TLS.isZero() {
+			return nil, errors.New("TLS settings apply to the client's own transport and cannot be combined with an HTTP client")
+		}
 		copied := *cfg.HTTPClient
 		hc = &copied
+	} else {
+		t, err := newTransport(cfg.TLS)
+		if err != nil {
+			return nil, err
+		}
+		hc.Transport = t
+	}
+	if len(cfg.Headers) > 0 {
+		c.headers = http.Header{}
+		for name, value := range cfg.Headers {
+			if !validHeaderName(name) {
+				return nil, fmt.Errorf("%q is not a valid HTTP header name", name)
+			}
+			if ReservedHeader(name) {
+				return nil, fmt.Errorf("the header %s is set by the client itself", http.CanonicalHeaderKey(name))
+			}
+			if !validHeaderValue(value) {
+				return nil, fmt.Errorf("the value of the header %s holds a line break or another control character", name)
+			}
+			c.headers.Set(name, value)
+			c.secrets.add(value)
+
+		}
 	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.httpClient = hc

@@ -43,6 +43,14 @@ type APIError struct {
 	// redacted.
 	BodyExcerpt string
 	Location    string // the target of a redirect, which is never followed
+	// HTML is set when the answer was an HTML page rather than JSON with a
+	// status an access gateway answers with (see IsHTMLPage); PageTitle is
+	// its title, redacted.
+	HTML      bool
+	PageTitle string
+	// LoginRedirect is set when the answer redirected to a login page, as
+	// Cloudflare Access does (see IsAccessGateway).
+	LoginRedirect bool
 
 	jsonBody bool
 }
@@ -59,7 +67,11 @@ func (e *APIError) Error() string {
 		} else {
 			b.WriteString(", a redirect")
 		}
-		b.WriteString("; redirects are not followed (they would carry the credentials elsewhere): set the server URL to the address Rocket.Chat is served at")
+		if e.LoginRedirect {
+			b.WriteString("; a redirect to a login page is what an access gateway in front of Rocket.Chat answers a request without its credentials")
+		} else {
+			b.WriteString("; redirects are not followed (they would carry the credentials elsewhere): set the server URL to the address Rocket.Chat is served at")
+		}
 	case text != "":
 		if e.StatusCode >= 200 && e.StatusCode < 300 {
 			b.WriteString(" but reported a failure")
@@ -85,6 +97,13 @@ func (e *APIError) Error() string {
 		}
 		b.WriteString(": ")
 		b.WriteString(e.BodyExcerpt)
+		if e.HTML {
+			b.WriteString("; this HTML page")
+			if e.PageTitle != "" && !strings.Contains(e.BodyExcerpt, e.PageTitle) {
+				fmt.Fprintf(&b, " (titled %q)", e.PageTitle)
+			}
+			b.WriteString(" is what an access gateway or a login page in front of Rocket.Chat answers, not Rocket.Chat")
+		}
 	}
 	return b.String()
 }
@@ -207,6 +226,7 @@ func newAPIError(method, endpoint string, status int, header http.Header, body [
 				loc = loc[:i]
 			}
 			e.Location = sec.redact(loc)
+			e.LoginRedirect = loginLocation(loc)
 		}
 	}
 	trimmed := bytes.TrimSpace(body)
@@ -220,6 +240,12 @@ func newAPIError(method, endpoint string, status int, header http.Header, body [
 			e.jsonBody = true
 		}
 		e.BodyExcerpt = sec.excerpt(trimmed)
+		if !e.jsonBody && gatewayStatus(status) && looksLikeHTML(e.ContentType, trimmed) {
+			e.HTML = true
+			if m := htmlTitleRE.FindSubmatch(trimmed); m != nil {
+				e.PageTitle = sec.excerpt(m[1])
+			}
+		}
 		return e
 	}
 	e.jsonBody = true

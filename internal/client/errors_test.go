@@ -121,8 +121,8 @@ func TestAPIErrorShapes(t *testing.T) {
 		{
 			name:    "HTML page with 200",
 			handler: replyCT(200, "text/html; charset=utf-8", "<!DOCTYPE html><title>Sign in</title>"),
-			want:    APIError{StatusCode: 200, BodyExcerpt: "<!DOCTYPE html><title>Sign in</title>"},
-			wantMsg: "with HTTP 200 and a body that is not JSON (text/html; charset=utf-8): <!DOCTYPE html><title>Sign in</title>",
+			want:    APIError{StatusCode: 200, BodyExcerpt: "<!DOCTYPE html><title>Sign in</title>", HTML: true, PageTitle: "Sign in"},
+			wantMsg: "with HTTP 200 and a body that is not JSON (text/html; charset=utf-8): <!DOCTYPE html><title>Sign in</title>; this HTML page is what an access gateway or a login page in front of Rocket.Chat answers, not Rocket.Chat",
 		},
 		{
 			name:    "JSON without an error text",

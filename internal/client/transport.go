@@ -289,6 +289,9 @@ func (c *Client) attempt(ctx context.Context, cl *call, body []byte, cr creds, t
 	if err != nil {
 		return attemptResult{err: err}
 	}
+	for name, values := range c.headers {
+		req.Header[name] = values
+	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -381,6 +384,10 @@ func (c *Client) transportError(ctx context.Context, cl *call, r *attemptResult,
 		e.msg = "the operation's deadline passed (" + context.DeadlineExceeded.Error() + ")"
 	default:
 		e.msg = inner.Error()
+		if typed := classifyNetworkError(r.err); typed != nil {
+			e.Err = typed
+			e.msg = typed.Error()
+		}
 	}
 	e.msg = c.secrets.redact(e.msg)
 	return e

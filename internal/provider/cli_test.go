@@ -67,10 +67,13 @@ func serverEnv(url string, c rocketchattest.Credentials) []string {
 
 // TestCLI_secretsStayOutOfLogsAndOutput runs apply, plan, import, a failing
 // apply and destroy with TF_LOG=TRACE, and searches everything Terraform
-// printed or logged for the credentials, the integration tokens and the
-// webhook URL.
+// printed or logged for the credentials, the integration tokens, the
+// webhook URL, the access gateway's header value and the client key. The
+// server sits behind mutual TLS and an access gateway, so that the header
+// and the key are used by every request.
 func TestCLI_secretsStayOutOfLogsAndOutput(t *testing.T) {
-	srv := rocketchattest.NewServer()
+	const gatewaySecret = "gateway-header-secret-6e0b2a"
+	srv := rocketchattest.NewServer(rocketchattest.WithClientAuth(), rocketchattest.WithRequiredHeader("CF-Access-Client-Secret", gatewaySecret))
 	defer srv.Close()
 	admin := srv.Admin()
 	const (
@@ -78,13 +81,38 @@ func TestCLI_secretsStayOutOfLogsAndOutput(t *testing.T) {
 		writeOnly     = "write-only-outgoing-secret-83"
 		rotated       = "write-only-outgoing-secret-rotated-91"
 	)
-	manual, err := newAdminClient(srv).CreateIntegration(context.Background(), &client.IncomingIntegrationRequest{
+	clientCert, clientKey := srv.ClientCertificate()
+	api, err := client.New(client.Config{
+		URL: srv.URL(), UserID: admin.UserID, AuthToken: admin.AuthToken,
+		TLS:     client.TLSConfig{CACertsPEM: srv.CACertPEM(), ClientCertPEM: clientCert, ClientKeyPEM: clientKey},
+		Headers: map[string]string{"CF-Access-Client-Secret": gatewaySecret},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	manual, err := api.CreateIntegration(context.Background(), &client.IncomingIntegrationRequest{
 		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	keyDir := t.TempDir()
+	caFile, certFile := filepath.Join(keyDir, "ca.pem"), filepath.Join(keyDir, "client.pem")
+	for f, data := range map[string][]byte{caFile: srv.CACertPEM(), certFile: clientCert} {
+		if err := os.WriteFile(f, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The key and the header value are in the configuration itself, where
+	// Terraform handles them as sensitive values.
 	config := fmt.Sprintf(`
+provider "rocketchat" {
+  ca_cert_file     = %q
+  client_cert_file = %q
+  client_key       = %q
+  http_headers     = { "CF-Access-Client-Secret" = %q }
+}
+
 variable "wo" {
   type      = string
   sensitive = true
@@ -134,7 +162,7 @@ output "url" {
   value     = rocketchat_incoming_integration.in.webhook_url
   sensitive = true
 }
-`, outgoingToken)
+`, caFile, certFile, clientKey, gatewaySecret, outgoingToken)
 	ws := cliWorkspace(t, config)
 	logs := filepath.Join(ws.Dir, "logs")
 	if err := os.Mkdir(logs, 0o700); err != nil {
@@ -193,6 +221,14 @@ output "url" {
 	if doc, ok := srv.Integration(writeOnlyID(t, srv)); !ok || doc["token"] != rotated {
 		t.Fatalf("the rotation did not reach Rocket.Chat")
 	}
+	// A gateway that turns the header away, so that the failure is reported.
+	if err := ws.WriteConfig(strings.Replace(config, gatewaySecret, "wrong-"+gatewaySecret, 1)); err != nil {
+		t.Fatal(err)
+	}
+	run("gateway-refusal", tokenAuth, false, "plan", "-no-color", "-input=false")
+	if !strings.Contains(printed.String(), "An access gateway answered instead of Rocket.Chat") {
+		t.Fatal("the plan with a wrong header value did not fail at the gateway; the scan would not cover that failure")
+	}
 	if err := ws.WriteConfig(strings.Replace(config, `channels = ["#general"]`, `channels = ["#no-such-room"]`, 1)); err != nil {
 		t.Fatal(err)
 	}
@@ -207,6 +243,7 @@ output "url" {
 	secrets := map[string]string{
 		"auth token": admin.AuthToken, "password": admin.Password, "wrong password": "wrong-" + admin.Password,
 		"outgoing token": outgoingToken, "write-only token": writeOnly, "rotated write-only token": rotated,
+		"gateway header value": gatewaySecret, "client key": clientKeyBody(t, clientKey),
 	}
 	if len(srv.Integrations()) != 0 {
 		t.Fatalf("destroy left %d integrations", len(srv.Integrations()))
@@ -238,8 +275,8 @@ output "url" {
 	}
 	for where, text := range texts {
 		for name, secret := range secrets {
-			if strings.Contains(text, secret) {
-				t.Errorf("the %s appears in %s", name, where)
+			if i := strings.Index(text, secret); i >= 0 {
+				t.Errorf("the %s appears in %s: …%s…", name, where, text[max(0, i-300):min(len(text), i+100)])
 			}
 		}
 	}
@@ -581,4 +618,17 @@ resource "rocketchat_incoming_integration" "alerts" {
 			t.Error("the warning repeats the error's code frame")
 		}
 	}
+}
+
+// clientKeyBody is the first line of a PEM key's base64 body: a logged key
+// would show it whatever happened to its line breaks.
+func clientKeyBody(t *testing.T, keyPEM []byte) string {
+	t.Helper()
+	for _, line := range strings.Split(string(keyPEM), "\n") {
+		if len(line) > 40 && !strings.HasPrefix(line, "-----") {
+			return line
+		}
+	}
+	t.Fatal("the client key has no base64 body")
+	return ""
 }

@@ -60,6 +60,7 @@ type providerModel struct {
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	MaxRetryWait   types.String `tfsdk:"max_retry_wait"`
+	networkModel
 }
 
 // providerData is what resources and data sources receive from Configure.
@@ -96,7 +97,10 @@ func (p *rocketChatProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			"outgoing webhooks and their scripts — through Rocket.Chat's REST API.\n\n" +
 			"Authenticate either with a user ID and an auth token (a personal access token works the same way), or with a " +
 			"username and password. Every setting can come from an environment variable instead, which is how a Terraform " +
-			"Cloud workspace configures it; a setting in the provider block wins over its environment variable.",
+			"Cloud workspace configures it; a setting in the provider block wins over its environment variable.\n\n" +
+			"Behind a company network, `ca_cert`, `client_cert` and `client_key`, `http_headers` and the `HTTPS_PROXY` " +
+			"environment variable reach a server behind an internal certificate authority, mutual TLS, an access " +
+			"gateway or a forward proxy.",
 		Attributes: map[string]schema.Attribute{
 			"server_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Rocket.Chat server, e.g. `https://chat.example.com`. A trailing slash is " +
@@ -148,6 +152,9 @@ func (p *rocketChatProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			},
 		},
 	}
+	for name, attr := range networkAttributes() {
+		resp.Schema.Attributes[name] = attr
+	}
 }
 
 // Configure builds the client and checks it against the server once, so that
@@ -167,19 +174,31 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 			return
 		}
 	}
-	if cfg.MaxRetries.IsUnknown() {
+	if cfg.MaxRetries.IsUnknown() || cfg.unknown() {
 		return
 	}
 
 	settings, diags := resolveSettings(cfg, os.Getenv)
 	resp.Diagnostics.Append(diags...)
+	tlsConfig, headers, diags := resolveNetwork(cfg.networkModel, os.Getenv)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	settings.TLS, settings.Headers = tlsConfig, headers
+	if tlsConfig.InsecureSkipVerify {
+		// Configure runs once per provider process, so this is said once per
+		// plan or apply rather than once per resource.
+		summary, detail := insecureWarning()
+		resp.Diagnostics.AddAttributeWarning(path.Root("insecure_skip_verify"), summary, detail)
 	}
 	settings.UserAgent = fmt.Sprintf("terraform-provider-rocketchat/%s (+https://registry.terraform.io/providers/terraform-rocketchat/rocketchat) Terraform/%s",
 		p.version, req.TerraformVersion)
 	settings.Logger = tflogLogger{}
-	secrets := []string{settings.AuthToken, settings.Password}
+	secrets := []string{settings.AuthToken, settings.Password, string(tlsConfig.ClientKeyPEM)}
+	for _, v := range headers {
+		secrets = append(secrets, v)
+	}
 	ctx = maskSecrets(ctx, secrets...)
 
 	c, err := client.New(settings)
@@ -191,6 +210,10 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 		return
 	}
 	info, err := c.Info(ctx)
+	if attr, summary, detail, ok := networkDiagnostic(err); ok {
+		addErrorAt(&resp.Diagnostics, attr, summary, detail)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("server_url"), "Cannot reach Rocket.Chat",
 			fmt.Sprintf("The provider could not read the server version from %s/api/info: %s\n\n"+
@@ -199,13 +222,18 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 		return
 	}
 	me, err := c.Me(ctx)
+	if attr, summary, detail, ok := networkDiagnostic(err); ok {
+		// A gateway may guard only the REST API, not /api/info.
+		addErrorAt(&resp.Diagnostics, attr, summary, detail)
+		return
+	}
 	if err != nil {
 		attr, hint := credentialAttribute(settings)
 		summary := "Rocket.Chat rejected the provider's credentials"
 		if !client.IsUnauthorized(err) {
 			summary = "Cannot check the provider's credentials"
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(attr), summary, fmt.Sprintf("%s\n\n%s", err, hint))
+		addErrorAt(&resp.Diagnostics, attr, summary, fmt.Sprintf("%s\n\n%s", err, hint))
 		return
 	}
 	data := newProviderData(c, me, info)
