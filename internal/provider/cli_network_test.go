@@ -55,10 +55,13 @@ resource "rocketchat_incoming_integration" "test" {
 		wantOK  bool
 		want    *regexp.Regexp
 		proxied *proxytest.Server // must have seen a CONNECT to the server
+		// bypassed must have seen nothing: the name is then looked up
+		// directly, which fails however the machine's resolver words it.
+		bypassed *proxytest.Server
 	}{
-		{name: "no proxy", env: []string{"HTTPS_PROXY=", "NO_PROXY="}, want: expectError("Cannot reach Rocket.Chat", "no such host")},
+		{name: "no proxy", env: []string{"HTTPS_PROXY=", "NO_PROXY="}, want: expectError("Cannot reach Rocket.Chat"), bypassed: proxy},
 		{name: "HTTPS_PROXY", env: []string{"HTTPS_PROXY=" + proxy.URL(), "NO_PROXY="}, wantOK: true, proxied: proxy},
-		{name: "NO_PROXY names the host", env: []string{"HTTPS_PROXY=" + proxy.URL(), "NO_PROXY=.corp.test"}, want: expectError("Cannot reach Rocket.Chat", "no such host")},
+		{name: "NO_PROXY names the host", env: []string{"HTTPS_PROXY=" + proxy.URL(), "NO_PROXY=.corp.test"}, want: expectError("Cannot reach Rocket.Chat"), bypassed: proxy},
 		{name: "proxy refuses", env: []string{"HTTPS_PROXY=" + refusing.URL(), "NO_PROXY="}, proxied: refusing,
 			want: expectError("The proxy refused the connection to Rocket.Chat", "the proxy "+strings.TrimPrefix(refusing.URL(), "http://"),
 				"refused to connect to "+corpHost+":"+u.Port(), "HTTP 403 Forbidden", "NO_PROXY")},
@@ -68,6 +71,10 @@ resource "rocketchat_incoming_integration" "test" {
 			before := 0
 			if tc.proxied != nil {
 				before = len(tc.proxied.Requests())
+			}
+			bypassedBefore := 0
+			if tc.bypassed != nil {
+				bypassedBefore = len(tc.bypassed.Requests())
 			}
 			r := ws.Run(context.Background(), append(base, tc.env...), "apply", "-auto-approve", "-no-color", "-input=false")
 			if (r.ExitCode == 0) != tc.wantOK {
@@ -80,6 +87,11 @@ resource "rocketchat_incoming_integration" "test" {
 				seen := tc.proxied.Requests()[before:]
 				if len(seen) == 0 || seen[0] != corpHost+":"+u.Port() {
 					t.Errorf("the proxy saw %v, want CONNECT %s:%s", seen, corpHost, u.Port())
+				}
+			}
+			if tc.bypassed != nil {
+				if seen := tc.bypassed.Requests()[bypassedBefore:]; len(seen) != 0 {
+					t.Errorf("the proxy saw %v, want no request", seen)
 				}
 			}
 		})
