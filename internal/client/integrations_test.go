@@ -76,6 +76,22 @@ func TestRequestJSON(t *testing.T) {
 			},
 			want: `{"type":"webhook-outgoing","name":"Guggy","enabled":true,"username":"rocket.cat","channel":"#general","event":"sendMessage","urls":["https://a","https://b"],"triggerWords":[],"triggerWordAnywhere":true,"targetRoom":"","token":"OUTGOING-token-s3cr3t","alias":"G","avatar":"","emoji":":ghost:","scriptEnabled":false,"script":"","runOnEdits":false,"retryFailedCalls":true,"retryCount":6,"retryDelay":"powers-of-two","impersonateUser":false}`,
 		},
+		{
+			name: "outgoing with script settings, several channels",
+			req: OutgoingIntegrationRequest{
+				IntegrationRequestCommon: IntegrationRequestCommon{
+					Name: "Relay", Enabled: false, Username: "bot", Channels: []string{"#general", "@bob", "#ops"},
+					ScriptEnabled: true, Script: ptr("class Script {}"), ScriptEngine: ptr("isolated-vm"), SkipTranspile: ptr(false),
+				},
+				Event: "roomArchived", URLs: []string{"https://a"}, TriggerWords: nil,
+			},
+			want: `{"type":"webhook-outgoing","name":"Relay","enabled":false,"username":"bot","channel":"#general,@bob,#ops","event":"roomArchived","urls":["https://a"],"scriptEnabled":true,"script":"class Script {}","scriptEngine":"isolated-vm","skipTranspile":false}`,
+		},
+		{
+			name: "incoming without channels",
+			req: &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{Name: "n", Username: "rocket.cat"}},
+			want: `{"type":"webhook-incoming","name":"n","enabled":false,"username":"rocket.cat","channel":"","scriptEnabled":false}`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
