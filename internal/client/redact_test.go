@@ -19,8 +19,8 @@ func TestSecretsNeverReachErrors(t *testing.T) {
 	incoming := extraSecrets[0]
 	outgoing := extraSecrets[1]
 	outgoingReq := &OutgoingIntegrationRequest{
-		IntegrationRequestCommon: IntegrationRequestCommon{Name: "o", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
-		Event:                    "sendMessage", URLs: []string{"https://x"}, Token: ptr(outgoing),
+		IntegrationBase: IntegrationBase{Name: "o", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		OutgoingTrigger: OutgoingTrigger{Event: "sendMessage", URLs: []string{"https://x"}}, Token: ptr(outgoing),
 	}
 	ctx := context.Background()
 	tests := []struct {

@@ -84,7 +84,7 @@ func TestIdempotentCallsRetryThenSucceed(t *testing.T) {
 
 func TestEveryIdempotentCallRetries(t *testing.T) {
 	ctx := context.Background()
-	req := &OutgoingIntegrationRequest{Event: "sendMessage", Token: ptr("OUTGOING-token-s3cr3t")}
+	req := &OutgoingIntegrationRequest{OutgoingTrigger: OutgoingTrigger{Event: "sendMessage"}, Token: ptr("OUTGOING-token-s3cr3t")}
 	calls := map[string]func(c *Client) error{
 		"update":  func(c *Client) error { _, err := c.UpdateIntegration(ctx, "i1", req); return err },
 		"remove":  func(c *Client) error { _, err := c.RemoveIntegration(ctx, OutgoingType, "i1"); return err },
@@ -196,7 +196,7 @@ func TestNonRetryableTransportError(t *testing.T) {
 	}
 }
 
-var incomingReq = &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+var incomingReq = &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 	Name: "n", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 }}
 

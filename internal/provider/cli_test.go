@@ -79,7 +79,7 @@ func TestCLI_secretsStayOutOfLogsAndOutput(t *testing.T) {
 		rotated       = "write-only-outgoing-secret-rotated-91"
 	)
 	manual, err := newAdminClient(srv).CreateIntegration(context.Background(), &client.IncomingIntegrationRequest{
-		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		IntegrationBase: client.IntegrationBase{Name: "made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -364,7 +364,7 @@ func TestCLI_planSaysConsequences(t *testing.T) {
 	srv := rocketchattest.NewServer()
 	defer srv.Close()
 	byHand, err := newAdminClient(srv).CreateIntegration(context.Background(), &client.IncomingIntegrationRequest{
-		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		IntegrationBase: client.IntegrationBase{Name: "made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
 	})
 	if err != nil {
 		t.Fatal(err)
