@@ -50,7 +50,7 @@ func TestSecretsNeverReachErrors(t *testing.T) {
 			name:  "password echoed URL-encoded",
 			opts:  []func(*Config){withPassword},
 			steps: []step{{401, `<p>POST user=terraform&password=` + url.QueryEscape(testPassword) + `</p>`}},
-			run:   func(c *Client) error { _, err := c.Login(ctx); return err },
+			run:   func(c *Client) error { _, err := c.loginShared(ctx, true); return err },
 		},
 		{
 			name:  "login token in a cut-off login answer",
