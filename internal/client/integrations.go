@@ -241,7 +241,8 @@ func flexTime(raw json.RawMessage) (time.Time, bool, error) {
 
 // IntegrationRequest is the body of a create or an update:
 // *IncomingIntegrationRequest or *OutgoingIntegrationRequest (values work
-// too). The set of implementations is closed.
+// too). The set of implementations is closed. Its fields are sent as they
+// encode, after "type" and, on update, "integrationId".
 type IntegrationRequest interface {
 	IntegrationType() IntegrationType
 	Base() IntegrationBase
