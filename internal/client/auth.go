@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,38 +10,15 @@ import (
 
 // User is a Rocket.Chat user as GET /api/v1/me and the login answer describe it.
 type User struct {
-	ID        string      `json:"_id"`
-	Username  string      `json:"username"`
-	Name      string      `json:"name,omitempty"`
-	Emails    []UserEmail `json:"emails,omitempty"`
-	Status    string      `json:"status,omitempty"`
-	Active    bool        `json:"active"`
-	Roles     []string    `json:"roles,omitempty"`
-	Type      string      `json:"type,omitempty"`
-	AvatarURL string      `json:"avatarUrl,omitempty"`
-}
-
-// UserEmail is one address of a user.
-type UserEmail struct {
-	Address  string `json:"address"`
-	Verified bool   `json:"verified"`
-}
-
-// HasRole reports whether the user holds the named role, e.g. "admin".
-func (u *User) HasRole(role string) bool {
-	for _, r := range u.Roles {
-		if r == role {
-			return true
-		}
-	}
-	return false
+	ID       string   `json:"_id"`
+	Username string   `json:"username"`
+	Roles    []string `json:"roles,omitempty"`
 }
 
 // LoginResult is the data of a successful POST /api/v1/login.
 type LoginResult struct {
 	UserID    string `json:"userId"`
 	AuthToken string `json:"authToken"`
-	Me        *User  `json:"me,omitempty"`
 }
 
 // ServerInfo is the answer of GET /api/info.
@@ -74,17 +50,6 @@ type loginFlight struct {
 	// runnerCancelled is set when the login failed because the context of
 	// the call that ran it ended; the others then try on their own.
 	runnerCancelled bool
-}
-
-// Login logs in with the configured username and password
-// (POST /api/v1/login) and keeps the token for later calls. Calls log in by
-// themselves when needed, so calling Login is optional; it always performs a
-// fresh login (or joins one under way).
-func (c *Client) Login(ctx context.Context) (*LoginResult, error) {
-	if c.fixedToken != "" {
-		return nil, errors.New("logging in needs a username and password, but this client is configured with a user ID and auth token")
-	}
-	return c.loginShared(ctx, true)
 }
 
 // loginShared runs at most one login at a time. Without force it returns the

@@ -139,13 +139,6 @@ func (b *BatchReader) Forget(id string) {
 	delete(b.docs, id)
 }
 
-// Stats reports the reads served and the list pages fetched so far.
-func (b *BatchReader) Stats() (reads, pages int) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.reads, b.pages
-}
-
 // All returns every integration the caller can see, reading the pages not
 // read yet; the run's other reads then find them there.
 func (b *BatchReader) All(ctx context.Context) ([]Integration, error) {

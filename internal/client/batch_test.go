@@ -13,7 +13,7 @@ func seedIntegrations(t *testing.T, c *Client, n int, prefix string) []string {
 	t.Helper()
 	ids := make([]string, n)
 	for i := range n {
-		doc, err := c.CreateIntegration(context.Background(), &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+		doc, err := c.CreateIntegration(context.Background(), &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 			Name: fmt.Sprintf("%s %d", prefix, i), Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 		}})
 		if err != nil {
@@ -124,7 +124,7 @@ func TestBatchReaderWritesAndFailures(t *testing.T) {
 	if _, err := b.Get(context.Background(), ids[0]); err != nil {
 		t.Fatal(err)
 	}
-	updated := &Integration{IntegrationCommon: IntegrationCommon{ID: ids[1], Name: "renamed"}}
+	updated := &Integration{ID: ids[1], IntegrationBase: IntegrationBase{Name: "renamed"}}
 	b.Put(updated)
 	if doc, _ := b.Get(context.Background(), ids[1]); doc.Name != "renamed" {
 		t.Errorf("Put not served: %q", doc.Name)

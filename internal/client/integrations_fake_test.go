@@ -35,15 +35,13 @@ func TestFakeIncomingLifecycle(t *testing.T) {
 	ctx := context.Background()
 
 	created, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{
-		IntegrationRequestCommon: IntegrationRequestCommon{
-			Name: "CI alerts", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
-			Alias: ptr("CI"), Emoji: ptr(":robot:"),
-		},
+		IntegrationBase: IntegrationBase{Name: "CI alerts", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		MessageSettings: MessageSettings{Alias: ptr("CI"), Emoji: ptr(":robot:")},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !created.IsIncoming() || len(created.Token) != 48 || len(created.ID) != 24 || created.Channels[0] != "#general" {
+	if created.Type != IncomingType || len(created.Token) != 48 || len(created.ID) != 24 || created.Channels[0] != "#general" {
 		t.Fatalf("created %+v", created)
 	}
 	if created.OverrideDestinationChannelEnabled == nil || *created.OverrideDestinationChannelEnabled {
@@ -54,16 +52,14 @@ func TestFakeIncomingLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Token != created.Token || got.Alias == nil || *got.Alias != "CI" || got.UpdatedAt == nil {
+	if got.Token != created.Token || got.Alias == nil || *got.Alias != "CI" {
 		t.Errorf("got %+v", got)
 	}
 
 	updated, err := c.UpdateIntegration(ctx, created.ID, &IncomingIntegrationRequest{
-		IntegrationRequestCommon: IntegrationRequestCommon{
-			Name: "CI alerts (renamed)", Enabled: false, Username: "rocket.cat", Channels: []string{"#general"},
-			Alias: ptr(""), // cleared
-		},
-		OverrideDestinationChannelEnabled: ptr(true),
+		IntegrationBase:  IntegrationBase{Name: "CI alerts (renamed)", Enabled: false, Username: "rocket.cat", Channels: []string{"#general"}},
+		MessageSettings:  MessageSettings{Alias: ptr("")}, // cleared
+		IncomingSettings: IncomingSettings{OverrideDestinationChannelEnabled: ptr(true)},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -113,17 +109,18 @@ func TestFakeOutgoingLifecycle(t *testing.T) {
 	ctx := context.Background()
 
 	req := &OutgoingIntegrationRequest{
-		IntegrationRequestCommon: IntegrationRequestCommon{Name: "Guggy", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
-		Event:                    "sendMessage", URLs: []string{"https://example.com/hook"}, TriggerWords: []string{"!guggy"},
-		Token: ptr("OUTGOING-token-s3cr3t"), RetryFailedCalls: ptr(true),
+		IntegrationBase:  IntegrationBase{Name: "Guggy", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		OutgoingTrigger:  OutgoingTrigger{Event: "sendMessage", URLs: []string{"https://example.com/hook"}, TriggerWords: []string{"!guggy"}},
+		Token:            ptr("OUTGOING-token-s3cr3t"),
+		OutgoingDelivery: OutgoingDelivery{RetryFailedCalls: ptr(true)},
 	}
 	created, err := c.CreateIntegration(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !created.IsOutgoing() || created.Token != "OUTGOING-token-s3cr3t" || created.Event != "sendMessage" ||
+	if created.Type != OutgoingType || created.Token != "OUTGOING-token-s3cr3t" || created.Event != "sendMessage" ||
 		created.RetryCount == nil || *created.RetryCount != 4 || created.RetryDelay == nil || *created.RetryDelay != "powers-of-ten" {
-		t.Fatalf("created %+v / %+v", created.IntegrationCommon, created.OutgoingFields)
+		t.Fatalf("created %+v / %+v", created.IntegrationBase, created.OutgoingDelivery)
 	}
 	if c.UserID() != srv.Admin().UserID {
 		t.Errorf("UserID after login = %q", c.UserID())
@@ -135,8 +132,8 @@ func TestFakeOutgoingLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(updated.TriggerWords) != 0 || len(updated.URLs) != 1 || updated.URLs[0] != "https://example.com/other" || updated.UpdatedBy == nil {
-		t.Errorf("updated %+v", updated.OutgoingFields)
+	if len(updated.TriggerWords) != 0 || len(updated.URLs) != 1 || updated.URLs[0] != "https://example.com/other" {
+		t.Errorf("updated %+v", updated.OutgoingTrigger)
 	}
 
 	// The outgoing token is required on update.
@@ -147,14 +144,6 @@ func TestFakeOutgoingLifecycle(t *testing.T) {
 	mustErr(t, err)
 	if !errors.As(err, &apiErr) || apiErr.ErrorType != "error-invalid-token" || IsNotFound(err) {
 		t.Errorf("update without token: %v", err)
-	}
-
-	hist, err := c.IntegrationHistory(ctx, created.ID, 0, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if hist.Total != 0 || len(hist.History) != 0 {
-		t.Errorf("history %+v", hist)
 	}
 
 	if _, err := c.RemoveIntegration(ctx, OutgoingType, created.ID); err != nil {
@@ -187,13 +176,13 @@ func TestFakeListAllPagesOverHundred(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var req IntegrationRequest = &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+			var req IntegrationRequest = &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 				Name: fmt.Sprintf("bulk-%03d", i), Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 			}}
 			if i%2 == 1 {
 				req = &OutgoingIntegrationRequest{
-					IntegrationRequestCommon: IntegrationRequestCommon{Name: fmt.Sprintf("bulk-%03d", i), Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
-					Event:                    "sendMessage", URLs: []string{"https://example.com"},
+					IntegrationBase: IntegrationBase{Name: fmt.Sprintf("bulk-%03d", i), Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+					OutgoingTrigger: OutgoingTrigger{Event: "sendMessage", URLs: []string{"https://example.com"}},
 				}
 			}
 			if _, err := c.CreateIntegration(ctx, req); err != nil {
@@ -206,7 +195,7 @@ func TestFakeListAllPagesOverHundred(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	if _, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+	if _, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 		Name: "unrelated", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 	}}); err != nil {
 		t.Fatal(err)
@@ -239,7 +228,7 @@ func TestFakePermissionIsNotNotFound(t *testing.T) {
 	owner := fakeClient(t, srv, srv.Owner(), false)
 	regular := fakeClient(t, srv, srv.Regular(), false)
 	ctx := context.Background()
-	req := &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+	req := &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 		Name: "admin's", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 	}}
 	in, err := admin.CreateIntegration(ctx, req)
@@ -268,7 +257,7 @@ func TestFakeLostCreateAnswer(t *testing.T) {
 	c := fakeClient(t, srv, srv.Admin(), false)
 	ctx := context.Background()
 	srv.Fail(rocketchattest.EndpointCreate, 1, rocketchattest.Fault{Status: http.StatusBadGateway, AfterHandling: true})
-	_, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+	_, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 		Name: "lost", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 	}})
 	mustErr(t, err)
@@ -299,7 +288,7 @@ func TestFakeRateLimit(t *testing.T) {
 	admin := fakeClient(t, srv, srv.Admin(), false)
 	owner := fakeClient(t, srv, srv.Owner(), false)
 	ctx := context.Background()
-	in, err := admin.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+	in, err := admin.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 		Name: "limited", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 	}})
 	if err != nil {
@@ -339,7 +328,7 @@ func TestFakePacingAvoids429(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+			_, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 				Name: fmt.Sprintf("paced %d", i), Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 			}})
 			errs <- err
@@ -377,9 +366,10 @@ func TestListsSeeEachIntegrationOnce(t *testing.T) {
 	const n = 250
 	ids := map[string]bool{}
 	for i := range n {
-		doc, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
-			Name: "same name", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}, Alias: ptr(fmt.Sprint(i)),
-		}})
+		doc, err := c.CreateIntegration(ctx, &IncomingIntegrationRequest{
+			IntegrationBase: IntegrationBase{Name: "same name", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+			MessageSettings: MessageSettings{Alias: ptr(fmt.Sprint(i))},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -437,7 +427,7 @@ func TestListsSeeEachIntegrationOnce(t *testing.T) {
 	}
 	once("BatchReader.All", everything)
 
-	found, err := c.FindCreated(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+	found, err := c.FindCreated(ctx, &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 		Name: "same name", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 	}}, time.Time{}, nil)
 	if err != nil {

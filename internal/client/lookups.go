@@ -16,12 +16,8 @@ import (
 
 // Room is a room as rooms.info returns it (a part of IRoom).
 type Room struct {
-	ID       string `json:"_id"`
-	Name     string `json:"name,omitempty"`
-	FName    string `json:"fname,omitempty"`
-	Type     string `json:"t"` // "c" public channel, "p" private group, "d" direct messages, "l" livechat
-	TeamID   string `json:"teamId,omitempty"`
-	Archived bool   `json:"archived,omitempty"`
+	ID   string `json:"_id"`
+	Type string `json:"t"` // "c" public channel, "p" private group, "d" direct messages, "l" livechat
 }
 
 // RoomInfo reads a room by its _id (byID) or by its name with GET
@@ -66,13 +62,9 @@ func IsRoomHidden(err error) bool {
 // UserInfo is a user as users.info returns it. Roles is nil when the caller
 // may not see other users' roles (it lacks view-full-other-user-info).
 type UserInfo struct {
-	ID             string   `json:"_id"`
-	Username       string   `json:"username"`
-	Name           string   `json:"name,omitempty"`
-	Type           string   `json:"type,omitempty"`
-	Active         bool     `json:"active"`
-	Roles          []string `json:"roles,omitempty"`
-	CanViewAllInfo bool     `json:"canViewAllInfo,omitempty"`
+	ID       string   `json:"_id"`
+	Username string   `json:"username"`
+	Roles    []string `json:"roles,omitempty"`
 }
 
 // UserInfo reads a user with GET /api/v1/users.info. Rocket.Chat 8 matches
@@ -106,12 +98,9 @@ func IsUserNotFound(err error) bool {
 
 // Subscription is a room membership of the caller (a part of ISubscription).
 type Subscription struct {
-	ID     string   `json:"_id"`
-	RoomID string   `json:"rid"`
-	Name   string   `json:"name,omitempty"` // the room's name; for direct messages the other user's username
-	FName  string   `json:"fname,omitempty"`
-	Type   string   `json:"t"`
-	Roles  []string `json:"roles,omitempty"`
+	RoomID string `json:"rid"`
+	Name   string `json:"name,omitempty"` // the room's name; for direct messages the other user's username
+	Type   string `json:"t"`
 	// Status is "INVITED" for an invitation not yet accepted.
 	Status string `json:"status,omitempty"`
 }

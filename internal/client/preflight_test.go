@@ -103,12 +103,12 @@ func TestCheckAgreesWithTheServer(t *testing.T) {
 }
 
 func request(kind IntegrationType, event, user, target string) IntegrationRequest {
-	common := IntegrationRequestCommon{Name: "grid", Enabled: true, Username: user, Channels: []string{target}}
+	base := IntegrationBase{Name: "grid", Enabled: true, Username: user, Channels: []string{target}}
 	if kind == IncomingType {
-		return &IncomingIntegrationRequest{IntegrationRequestCommon: common}
+		return &IncomingIntegrationRequest{IntegrationBase: base}
 	}
 	token := "a-token-for-updates"
-	return &OutgoingIntegrationRequest{IntegrationRequestCommon: common, Event: event, URLs: []string{"https://bot.example.com/hook"}, Token: &token}
+	return &OutgoingIntegrationRequest{IntegrationBase: base, OutgoingTrigger: OutgoingTrigger{Event: event, URLs: []string{"https://bot.example.com/hook"}}, Token: &token}
 }
 
 // explains says which fields of Check's problems can account for each of

@@ -53,15 +53,15 @@ func (c *Client) FindCreated(ctx context.Context, req IntegrationRequest, since 
 	if err != nil {
 		return nil, err
 	}
-	common := req.Common()
-	candidates, err := c.ListAllIntegrations(ctx, ListOptions{Name: common.Name, Type: typ})
+	base := req.Base()
+	candidates, err := c.ListAllIntegrations(ctx, ListOptions{Name: base.Name, Type: typ})
 	if err != nil {
 		return nil, err
 	}
 	me := c.UserID()
 	var found []Integration
 	for _, in := range candidates {
-		if in.Name != common.Name || in.Type != typ || in.Username != common.Username || in.CreatedAt.Before(since) {
+		if in.Name != base.Name || in.Type != typ || in.Username != base.Username || in.CreatedAt.Before(since) {
 			continue
 		}
 		if taken != nil && taken(in.ID) {

@@ -46,7 +46,7 @@ func TestFindCreated(t *testing.T) {
 	owner := fakeClient(t, srv, srv.Owner(), false)
 
 	incoming := func(channel string) *IncomingIntegrationRequest {
-		return &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+		return &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 			Name: "Alerts", Enabled: true, Username: "rocket.cat", Channels: []string{channel},
 		}}
 	}
@@ -82,8 +82,8 @@ func TestFindCreated(t *testing.T) {
 	// An outgoing request's token pins the match down.
 	token := "token-of-this-create-only"
 	outgoing := &OutgoingIntegrationRequest{
-		IntegrationRequestCommon: IntegrationRequestCommon{Name: "Bot", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
-		Event:                    "sendMessage", URLs: []string{"https://bot.example.com"}, Token: &token,
+		IntegrationBase: IntegrationBase{Name: "Bot", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		OutgoingTrigger: OutgoingTrigger{Event: "sendMessage", URLs: []string{"https://bot.example.com"}}, Token: &token,
 	}
 	other := *outgoing
 	otherToken := "another-token"
@@ -118,10 +118,10 @@ func TestFindCreatedLeavesOutWhatIsTaken(t *testing.T) {
 	defer srv.Close()
 	ctx := context.Background()
 	admin := fakeClient(t, srv, srv.Admin(), false)
-	req := &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+	req := &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 		Name: "Twin", Enabled: true, Username: "rocket.cat", Channels: []string{"#general", " "},
 	}}
-	doc, err := admin.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+	doc, err := admin.CreateIntegration(ctx, &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 		Name: "Twin", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 	}})
 	if err != nil {
@@ -137,8 +137,8 @@ func TestFindCreatedLeavesOutWhatIsTaken(t *testing.T) {
 	}
 
 	out := &OutgoingIntegrationRequest{
-		IntegrationRequestCommon: IntegrationRequestCommon{Name: "Relay", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
-		Event:                    "sendMessage", URLs: []string{"https://bot.example.com"},
+		IntegrationBase: IntegrationBase{Name: "Relay", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		OutgoingTrigger: OutgoingTrigger{Event: "sendMessage", URLs: []string{"https://bot.example.com"}},
 	}
 	if _, err := admin.CreateIntegration(ctx, out); err != nil {
 		t.Fatal(err)

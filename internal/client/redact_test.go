@@ -19,8 +19,8 @@ func TestSecretsNeverReachErrors(t *testing.T) {
 	incoming := extraSecrets[0]
 	outgoing := extraSecrets[1]
 	outgoingReq := &OutgoingIntegrationRequest{
-		IntegrationRequestCommon: IntegrationRequestCommon{Name: "o", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
-		Event:                    "sendMessage", URLs: []string{"https://x"}, Token: ptr(outgoing),
+		IntegrationBase: IntegrationBase{Name: "o", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		OutgoingTrigger: OutgoingTrigger{Event: "sendMessage", URLs: []string{"https://x"}}, Token: ptr(outgoing),
 	}
 	ctx := context.Background()
 	tests := []struct {
@@ -50,7 +50,7 @@ func TestSecretsNeverReachErrors(t *testing.T) {
 			name:  "password echoed URL-encoded",
 			opts:  []func(*Config){withPassword},
 			steps: []step{{401, `<p>POST user=terraform&password=` + url.QueryEscape(testPassword) + `</p>`}},
-			run:   func(c *Client) error { _, err := c.Login(ctx); return err },
+			run:   func(c *Client) error { _, err := c.loginShared(ctx, true); return err },
 		},
 		{
 			name:  "login token in a cut-off login answer",

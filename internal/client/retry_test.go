@@ -84,14 +84,13 @@ func TestIdempotentCallsRetryThenSucceed(t *testing.T) {
 
 func TestEveryIdempotentCallRetries(t *testing.T) {
 	ctx := context.Background()
-	req := &OutgoingIntegrationRequest{Event: "sendMessage", Token: ptr("OUTGOING-token-s3cr3t")}
+	req := &OutgoingIntegrationRequest{OutgoingTrigger: OutgoingTrigger{Event: "sendMessage"}, Token: ptr("OUTGOING-token-s3cr3t")}
 	calls := map[string]func(c *Client) error{
-		"update":  func(c *Client) error { _, err := c.UpdateIntegration(ctx, "i1", req); return err },
-		"remove":  func(c *Client) error { _, err := c.RemoveIntegration(ctx, OutgoingType, "i1"); return err },
-		"list":    func(c *Client) error { _, err := c.ListIntegrations(ctx, ListOptions{}); return err },
-		"history": func(c *Client) error { _, err := c.IntegrationHistory(ctx, "i1", 0, 0); return err },
-		"me":      func(c *Client) error { _, err := c.Me(ctx); return err },
-		"info":    func(c *Client) error { _, err := c.Info(ctx); return err },
+		"update": func(c *Client) error { _, err := c.UpdateIntegration(ctx, "i1", req); return err },
+		"remove": func(c *Client) error { _, err := c.RemoveIntegration(ctx, OutgoingType, "i1"); return err },
+		"list":   func(c *Client) error { _, err := c.ListIntegrations(ctx, ListOptions{}); return err },
+		"me":     func(c *Client) error { _, err := c.Me(ctx); return err },
+		"info":   func(c *Client) error { _, err := c.Info(ctx); return err },
 	}
 	for name, fn := range calls {
 		t.Run(name, func(t *testing.T) {
@@ -196,7 +195,7 @@ func TestNonRetryableTransportError(t *testing.T) {
 	}
 }
 
-var incomingReq = &IncomingIntegrationRequest{IntegrationRequestCommon: IntegrationRequestCommon{
+var incomingReq = &IncomingIntegrationRequest{IntegrationBase: IntegrationBase{
 	Name: "n", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 }}
 

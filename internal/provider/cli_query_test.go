@@ -69,20 +69,21 @@ class Script {
 `
 	token := outgoingToken
 	docs := []client.IntegrationRequest{
-		&client.IncomingIntegrationRequest{IntegrationRequestCommon: client.IntegrationRequestCommon{
-			Name: "Alertmanager", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
-			Alias: ptr("Alerts"), Emoji: ptr(":rotating_light:"), ScriptEnabled: true, Script: &incomingScript,
-		}},
-		&client.IncomingIntegrationRequest{IntegrationRequestCommon: client.IntegrationRequestCommon{
+		&client.IncomingIntegrationRequest{
+			IntegrationBase: client.IntegrationBase{Name: "Alertmanager", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+			MessageSettings: client.MessageSettings{Alias: ptr("Alerts"), Emoji: ptr(":rotating_light:"), ScriptEnabled: true, Script: &incomingScript},
+		},
+		&client.IncomingIntegrationRequest{IntegrationBase: client.IntegrationBase{
 			Name: "Disabled webhook", Enabled: false, Username: "rocket.cat", Channels: []string{"#general", "@rocket.cat"},
 		}},
 		&client.OutgoingIntegrationRequest{
-			IntegrationRequestCommon: client.IntegrationRequestCommon{
-				Name: "Deploy bot", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
-				ScriptEnabled: true, Script: &outgoingScript,
+			IntegrationBase: client.IntegrationBase{Name: "Deploy bot", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+			OutgoingTrigger: client.OutgoingTrigger{
+				Event: "sendMessage", URLs: []string{"https://deploy.example.com/hook"}, TriggerWords: []string{"!deploy", "!rollback"},
 			},
-			Event: "sendMessage", URLs: []string{"https://deploy.example.com/hook"}, TriggerWords: []string{"!deploy", "!rollback"},
-			Token: &token, RetryFailedCalls: ptr(true), RetryCount: ptr(3), RetryDelay: ptr("powers-of-two"),
+			Token:            &token,
+			MessageSettings:  client.MessageSettings{ScriptEnabled: true, Script: &outgoingScript},
+			OutgoingDelivery: client.OutgoingDelivery{RetryFailedCalls: ptr(true), RetryCount: ptr(3), RetryDelay: ptr("powers-of-two")},
 		},
 	}
 	for _, req := range docs {

@@ -91,7 +91,7 @@ func TestCLI_secretsStayOutOfLogsAndOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	manual, err := api.CreateIntegration(context.Background(), &client.IncomingIntegrationRequest{
-		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		IntegrationBase: client.IntegrationBase{Name: "made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -401,7 +401,7 @@ func TestCLI_planSaysConsequences(t *testing.T) {
 	srv := rocketchattest.NewServer()
 	defer srv.Close()
 	byHand, err := newAdminClient(srv).CreateIntegration(context.Background(), &client.IncomingIntegrationRequest{
-		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		IntegrationBase: client.IntegrationBase{Name: "made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -321,7 +321,7 @@ func TestAPIErrorDiagnostic_fromClient(t *testing.T) {
 	fast := client.RetryPolicy{MaxAttempts: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond, MaxElapsed: time.Second}
 	admin := newClient(t, srv.Admin(), fast)
 	incoming := func(channels ...string) *client.IncomingIntegrationRequest {
-		return &client.IncomingIntegrationRequest{IntegrationRequestCommon: client.IntegrationRequestCommon{
+		return &client.IncomingIntegrationRequest{IntegrationBase: client.IntegrationBase{
 			Name: "diagnostics", Enabled: true, Username: "rocket.cat", Channels: channels,
 		}}
 	}

@@ -63,10 +63,8 @@ func TestCLI_adoptionGuideImportsOnly(t *testing.T) {
 		script := "class Script {\n  process_incoming_request({ request }) {\n    return { content: { text: request.content.text } };\n  }\n}\n"
 		alias := "Bot"
 		if _, err := api.CreateIntegration(context.Background(), &client.IncomingIntegrationRequest{
-			IntegrationRequestCommon: client.IntegrationRequestCommon{
-				Name: name, Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
-				Alias: &alias, ScriptEnabled: true, Script: &script,
-			},
+			IntegrationBase: client.IntegrationBase{Name: name, Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+			MessageSettings: client.MessageSettings{Alias: &alias, ScriptEnabled: true, Script: &script},
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -74,10 +74,11 @@ func buildIncomingKind() integrationKind {
 func (m *incomingIntegrationModel) common() *integrationModel { return &m.integrationModel }
 
 func (m *incomingIntegrationModel) request(ctx context.Context, args requestArgs) (client.IntegrationRequest, diag.Diagnostics) {
-	common, diags := m.commonRequest(ctx, args.prior != nil)
+	base, message, diags := m.commonRequest(ctx, args.prior != nil)
 	return &client.IncomingIntegrationRequest{
-		IntegrationRequestCommon:          common,
-		OverrideDestinationChannelEnabled: knownBool(m.OverrideDestinationChannelEnabled),
+		IntegrationBase:  base,
+		MessageSettings:  message,
+		IncomingSettings: client.IncomingSettings{OverrideDestinationChannelEnabled: knownBool(m.OverrideDestinationChannelEnabled)},
 	}, diags
 }
 

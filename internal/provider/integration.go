@@ -182,13 +182,15 @@ func entriesAre(entry validator.String) []validator.List {
 // commonRequest builds the request fields both kinds share. On update every
 // managed field is sent, and an unset optional one as "" so that Rocket.Chat
 // clears it: an update keeps the stored value of any field it leaves out.
-func (m *integrationModel) commonRequest(ctx context.Context, update bool) (client.IntegrationRequestCommon, diag.Diagnostics) {
+func (m *integrationModel) commonRequest(ctx context.Context, update bool) (client.IntegrationBase, client.MessageSettings, diag.Diagnostics) {
 	channels, diags := listStrings(ctx, m.Channels)
-	return client.IntegrationRequestCommon{
-		Name:          m.Name.ValueString(),
-		Enabled:       m.Enabled.ValueBool(),
-		Username:      m.Username.ValueString(),
-		Channels:      channels,
+	base := client.IntegrationBase{
+		Name:     m.Name.ValueString(),
+		Enabled:  m.Enabled.ValueBool(),
+		Username: m.Username.ValueString(),
+		Channels: channels,
+	}
+	return base, client.MessageSettings{
 		Alias:         optionalString(m.Alias, update),
 		Avatar:        optionalString(m.Avatar, update),
 		Emoji:         optionalString(m.Emoji, update),
@@ -214,7 +216,7 @@ func (m *integrationModel) readCommon(doc *client.Integration) diag.Diagnostics 
 	m.Emoji = nullableString(doc.Emoji)
 	m.ScriptEnabled = types.BoolValue(doc.ScriptEnabled)
 	m.Script = nullableString(doc.Script)
-	m.ScriptEngine = emptyAsNull(doc.ScriptEngine)
+	m.ScriptEngine = nullableString(doc.ScriptEngine)
 	// skip_transpile is managed only when configured: older servers neither
 	// accept nor return it.
 	if !m.SkipTranspile.IsNull() {

@@ -128,7 +128,7 @@ func (e *accEnv) clientAs(t *testing.T, c rocketchattest.Credentials) *client.Cl
 }
 
 func incomingRequest(name string) *client.IncomingIntegrationRequest {
-	return &client.IncomingIntegrationRequest{IntegrationRequestCommon: client.IntegrationRequestCommon{
+	return &client.IncomingIntegrationRequest{IntegrationBase: client.IntegrationBase{
 		Name: name, Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 	}}
 }
@@ -136,9 +136,10 @@ func incomingRequest(name string) *client.IncomingIntegrationRequest {
 func outgoingRequest(name string) *client.OutgoingIntegrationRequest {
 	token := "a-token-set-by-hand"
 	return &client.OutgoingIntegrationRequest{
-		IntegrationRequestCommon: client.IntegrationRequestCommon{
+		IntegrationBase: client.IntegrationBase{
 			Name: name, Enabled: true, Username: "rocket.cat", Channels: []string{"#general"},
 		},
-		Event: "sendMessage", URLs: []string{"https://bot.example.com/hook"}, TriggerWords: []string{"!bot"}, Token: &token,
+		OutgoingTrigger: client.OutgoingTrigger{Event: "sendMessage", URLs: []string{"https://bot.example.com/hook"}, TriggerWords: []string{"!bot"}},
+		Token:           &token,
 	}
 }

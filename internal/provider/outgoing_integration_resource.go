@@ -243,7 +243,7 @@ func (m *outgoingIntegrationModel) writeOnly() bool { return !m.TokenWOVersion.I
 
 func (m *outgoingIntegrationModel) request(ctx context.Context, args requestArgs) (client.IntegrationRequest, diag.Diagnostics) {
 	update := args.prior != nil
-	common, diags := m.commonRequest(ctx, update)
+	base, message, diags := m.commonRequest(ctx, update)
 	urls, d := listStrings(ctx, m.URLs)
 	diags.Append(d...)
 	words, d := listStrings(ctx, m.TriggerWords)
@@ -254,17 +254,22 @@ func (m *outgoingIntegrationModel) request(ctx context.Context, args requestArgs
 	token, d := m.token(args)
 	diags.Append(d...)
 	req := &client.OutgoingIntegrationRequest{
-		IntegrationRequestCommon: common,
-		Event:                    m.Event.ValueString(),
-		URLs:                     urls,
-		TriggerWords:             words,
-		TriggerWordAnywhere:      knownBool(m.TriggerWordAnywhere),
-		TargetRoom:               optionalString(m.TargetRoom, update),
-		Token:                    &token,
-		RunOnEdits:               knownBool(m.RunOnEdits),
-		ImpersonateUser:          knownBool(m.ImpersonateUser),
-		RetryFailedCalls:         knownBool(m.RetryFailedCalls),
-		RetryDelay:               knownString(m.RetryDelay),
+		IntegrationBase: base,
+		OutgoingTrigger: client.OutgoingTrigger{
+			Event:               m.Event.ValueString(),
+			URLs:                urls,
+			TriggerWords:        words,
+			TriggerWordAnywhere: knownBool(m.TriggerWordAnywhere),
+			TargetRoom:          optionalString(m.TargetRoom, update),
+		},
+		Token:           &token,
+		MessageSettings: message,
+		OutgoingDelivery: client.OutgoingDelivery{
+			RunOnEdits:       knownBool(m.RunOnEdits),
+			ImpersonateUser:  knownBool(m.ImpersonateUser),
+			RetryFailedCalls: knownBool(m.RetryFailedCalls),
+			RetryDelay:       knownString(m.RetryDelay),
+		},
 	}
 	if !m.RetryCount.IsNull() && !m.RetryCount.IsUnknown() {
 		n := int(m.RetryCount.ValueInt64())

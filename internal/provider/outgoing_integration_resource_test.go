@@ -407,9 +407,8 @@ resource "rocketchat_outgoing_integration" "test" {
 func TestAccOutgoingIntegration_importWithoutToken(t *testing.T) {
 	env := newAccEnv(t)
 	doc, err := env.api.CreateIntegration(context.Background(), &client.OutgoingIntegrationRequest{
-		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "Made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
-		Event:                    "sendMessage",
-		URLs:                     []string{"https://bot.example.com/hook"},
+		IntegrationBase: client.IntegrationBase{Name: "Made by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		OutgoingTrigger: client.OutgoingTrigger{Event: "sendMessage", URLs: []string{"https://bot.example.com/hook"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -453,7 +452,7 @@ resource "rocketchat_outgoing_integration" "test" {
 func TestAccIntegration_importWrongKind(t *testing.T) {
 	env := newAccEnv(t)
 	in, err := env.api.CreateIntegration(context.Background(), &client.IncomingIntegrationRequest{
-		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "in", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		IntegrationBase: client.IntegrationBase{Name: "in", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
 	})
 	if err != nil {
 		t.Fatal(err)

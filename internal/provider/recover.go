@@ -44,7 +44,7 @@ func recoverLostCreate(ctx context.Context, d *providerData, kind client.Integra
 			diags.AddError("Cannot tell whether the "+kindName(kind)+" was created",
 				fmt.Sprintf("Looking for it failed too: %s\n\nLook under Administration → Integrations for one named %q "+
 					"created just now; if it is there, import it with `terraform import` instead of applying again.",
-					err, body.Common().Name))
+					err, body.Base().Name))
 			return nil, diags
 		}
 		switch {
@@ -61,7 +61,7 @@ func recoverLostCreate(ctx context.Context, d *providerData, kind client.Integra
 			diags.AddError("Several "+kindName(kind)+"s match a create whose answer was lost",
 				fmt.Sprintf("%s\n\nRocket.Chat holds %d integrations named %q that this create could have made: %s. "+
 					"Import the one to keep with `terraform import` and delete the others in Rocket.Chat.",
-					createErr, len(found), body.Common().Name, strings.Join(ids, ", ")))
+					createErr, len(found), body.Base().Name, strings.Join(ids, ", ")))
 			return nil, diags
 		case look == 1:
 			if err := sleepCtx(ctx, lostCreateSecondLook); err != nil {
@@ -73,7 +73,7 @@ func recoverLostCreate(ctx context.Context, d *providerData, kind client.Integra
 				fmt.Sprintf("%s\n\nThe answer was lost, but Rocket.Chat holds no integration that this create made, so "+
 					"nothing was created and nothing was added to the state: apply again. Should an integration named %q "+
 					"appear in Rocket.Chat later all the same, import it with `terraform import` instead.",
-					createErr, body.Common().Name))
+					createErr, body.Base().Name))
 			return nil, diags
 		}
 	}

@@ -53,10 +53,10 @@ resource "rocketchat_outgoing_integration" "out" {
 			return err
 		}
 		if in.Name != "Drift in" || in.Alias == nil || *in.Alias != "Keeper" || !in.Enabled || len(in.Channels) != 1 {
-			return fmt.Errorf("incoming not restored: %+v", in.IntegrationCommon)
+			return fmt.Errorf("incoming not restored: %+v", in.IntegrationBase)
 		}
 		if out.Name != "Drift out" || len(out.URLs) != 1 || out.URLs[0] != "https://bot.example.com/hook" || len(out.TriggerWords) != 1 {
-			return fmt.Errorf("outgoing not restored: %+v %+v", out.IntegrationCommon, out.OutgoingFields)
+			return fmt.Errorf("outgoing not restored: %+v %+v", out.IntegrationBase, out.OutgoingTrigger)
 		}
 		return nil
 	}
@@ -68,9 +68,8 @@ resource "rocketchat_outgoing_integration" "out" {
 				PreConfig: func() {
 					alias := "Someone else"
 					if _, err := env.api.UpdateIntegration(ctx, ids["rocketchat_incoming_integration.in"], &client.IncomingIntegrationRequest{
-						IntegrationRequestCommon: client.IntegrationRequestCommon{
-							Name: "Renamed by hand", Enabled: false, Username: "rocket.cat", Channels: []string{"#general", "#random"}, Alias: &alias,
-						},
+						IntegrationBase: client.IntegrationBase{Name: "Renamed by hand", Enabled: false, Username: "rocket.cat", Channels: []string{"#general", "#random"}},
+						MessageSettings: client.MessageSettings{Alias: &alias},
 					}); err != nil {
 						t.Fatal(err)
 					}
@@ -79,9 +78,9 @@ resource "rocketchat_outgoing_integration" "out" {
 						t.Fatal(err)
 					}
 					if _, err := env.api.UpdateIntegration(ctx, out.ID, &client.OutgoingIntegrationRequest{
-						IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "Renamed by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
-						Event:                    "sendMessage", URLs: []string{"https://elsewhere.example.com"}, TriggerWords: []string{},
-						Token: &out.Token,
+						IntegrationBase: client.IntegrationBase{Name: "Renamed by hand", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+						OutgoingTrigger: client.OutgoingTrigger{Event: "sendMessage", URLs: []string{"https://elsewhere.example.com"}, TriggerWords: []string{}},
+						Token:           &out.Token,
 					}); err != nil {
 						t.Fatal(err)
 					}

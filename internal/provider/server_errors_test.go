@@ -133,7 +133,7 @@ func TestAccServerErrors_importSomeoneElses(t *testing.T) {
 	env := newAccEnv(t)
 	srv := env.fake(t)
 	theirs, err := env.api.CreateIntegration(context.Background(), &client.IncomingIntegrationRequest{
-		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "admin's", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		IntegrationBase: client.IntegrationBase{Name: "admin's", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -458,11 +458,11 @@ var readCases = []struct {
 	req         client.IntegrationRequest
 }{
 	{"incoming", client.IncomingType, NewIncomingIntegrationResource, &client.IncomingIntegrationRequest{
-		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "read", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		IntegrationBase: client.IntegrationBase{Name: "read", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
 	}},
 	{"outgoing", client.OutgoingType, NewOutgoingIntegrationResource, &client.OutgoingIntegrationRequest{
-		IntegrationRequestCommon: client.IntegrationRequestCommon{Name: "read", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
-		Event:                    "sendMessage", URLs: []string{"https://bot.example.com/hook"},
+		IntegrationBase: client.IntegrationBase{Name: "read", Enabled: true, Username: "rocket.cat", Channels: []string{"#general"}},
+		OutgoingTrigger: client.OutgoingTrigger{Event: "sendMessage", URLs: []string{"https://bot.example.com/hook"}},
 	}},
 }
 
