@@ -12,7 +12,6 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -212,14 +211,8 @@ func New(cfg Config) (*Client, error) {
 	if len(cfg.Headers) > 0 {
 		c.headers = http.Header{}
 		for name, value := range cfg.Headers {
-			if !validHeaderName(name) {
-				return nil, fmt.Errorf("%q is not a valid HTTP header name", name)
-			}
-			if ReservedHeader(name) {
-				return nil, fmt.Errorf("the header %s is set by the client itself", http.CanonicalHeaderKey(name))
-			}
-			if !validHeaderValue(value) {
-				return nil, fmt.Errorf("the value of the header %s holds a line break or another control character", name)
+			if err := CheckHeader(name, value); err != nil {
+				return nil, err
 			}
 			c.headers.Set(name, value)
 			c.secrets.add(value)

@@ -354,7 +354,28 @@ func loginLocation(loc string) bool {
 	return loginPathRE.MatchString(u.Path)
 }
 
-// validHeaderName reports whether name is an HTTP token (RFC 9110 §5.1).
+// Why CheckHeader refuses a header.
+var (
+	ErrHeaderName     = errors.New("not a valid HTTP header name")
+	ErrReservedHeader = errors.New("set by the client itself")
+	ErrHeaderValue    = errors.New("holds a line break or another control character")
+)
+
+// CheckHeader says whether a header may be sent with every request. Its
+// errors name the header, never its value, which is often a secret.
+func CheckHeader(name, value string) error {
+	switch {
+	case !validHeaderName(name):
+		return fmt.Errorf("%q is %w", name, ErrHeaderName)
+	case ReservedHeader(name):
+		return fmt.Errorf("the header %s is %w", http.CanonicalHeaderKey(name), ErrReservedHeader)
+	case !validHeaderValue(value):
+		return fmt.Errorf("the value of the header %s %w", name, ErrHeaderValue)
+	}
+	return nil
+}
+
+// validHeaderName reports whether name is an HTTP token (RFC 9110, section 5.6.2).
 func validHeaderName(name string) bool {
 	if name == "" {
 		return false

@@ -261,17 +261,18 @@ func resolveNetwork(m networkModel, getenv func(string) string) (client.TLSConfi
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		err := client.CheckHeader(name, headers[name])
 		switch {
-		case client.ReservedHeader(name):
+		case errors.Is(err, client.ErrReservedHeader):
 			addErrorAt(&d, "http_headers", "Header set by the provider",
 				fmt.Sprintf("%s sets %s, which the provider sets itself. Remove it; credentials belong in user_id and auth_token, or username and password.",
 					from, http.CanonicalHeaderKey(name)))
-		case !validHeaderName(name):
+		case errors.Is(err, client.ErrHeaderName):
 			addErrorAt(&d, "http_headers", "Invalid header name",
 				fmt.Sprintf("%s holds %q, which is not an HTTP header name: use letters, digits and - only, such as CF-Access-Client-Id.", from, name))
-		case strings.ContainsAny(headers[name], "\r\n\x00"):
+		case errors.Is(err, client.ErrHeaderValue):
 			addErrorAt(&d, "http_headers", "Invalid header value",
-				fmt.Sprintf("The value of %s in %s holds a line break or a NUL character, which a header cannot carry.", name, from))
+				fmt.Sprintf("The value of %s in %s holds a line break or another control character, which a header cannot carry.", name, from))
 		}
 	}
 	if d.HasError() {
@@ -296,19 +297,6 @@ func addErrorAt(d *diag.Diagnostics, attr, summary, detail string) {
 		return
 	}
 	d.AddAttributeError(path.Root(attr), summary, detail)
-}
-
-// validHeaderName accepts HTTP tokens (RFC 9110 §5.6.2).
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, r := range name {
-		if r > 0x7e || r <= ' ' || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
-			return false
-		}
-	}
-	return true
 }
 
 // sentenceTail makes an error text fit after a colon: no capital, no stop.
