@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,22 +26,33 @@ type Room struct {
 // so IsRoomNotFound and IsRoomHidden tell a missing room from one the caller
 // may not see.
 func (c *Client) RoomInfo(ctx context.Context, key string, byID bool) (*Room, error) {
-	q := url.Values{}
+	return getOne[Room](ctx, c, "/api/v1/rooms.info", "room", lookupQuery(key, byID, "roomId", "roomName"))
+}
+
+// lookupQuery asks for key as an _id (byID) or as a name.
+func lookupQuery(key string, byID bool, idParam, nameParam string) url.Values {
 	if byID {
-		q.Set("roomId", key)
-	} else {
-		q.Set("roomName", key)
+		return url.Values{idParam: {key}}
 	}
-	var out struct {
-		Room *Room `json:"room"`
-	}
-	if err := c.do(ctx, call{method: http.MethodGet, path: "/api/v1/rooms.info", query: q, auth: true, repeatable: true}, &out); err != nil {
+	return url.Values{nameParam: {key}}
+}
+
+// getOne reads the one document an endpoint answers under field, such as
+// rooms.info's "room", and fails if the answer lacks it.
+func getOne[T any](ctx context.Context, c *Client, endpoint, field string, q url.Values) (*T, error) {
+	var out map[string]json.RawMessage
+	if err := c.do(ctx, call{method: http.MethodGet, path: endpoint, query: q, auth: true, repeatable: true}, &out); err != nil {
 		return nil, err
 	}
-	if out.Room == nil {
-		return nil, errors.New("rooms.info answered without a room")
+	raw, ok := out[field]
+	if !ok || string(raw) == "null" {
+		return nil, fmt.Errorf("%s answered without a %s", strings.TrimPrefix(endpoint, "/api/v1/"), field)
 	}
-	return out.Room, nil
+	var doc T
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("decoding the %s in the answer of %s: %w", field, strings.TrimPrefix(endpoint, "/api/v1/"), err)
+	}
+	return &doc, nil
 }
 
 // IsRoomNotFound reports whether rooms.info found no room with that name or
@@ -72,22 +84,7 @@ type UserInfo struct {
 // username case-insensitively and userId against _id only, so callers compare
 // what comes back.
 func (c *Client) UserInfo(ctx context.Context, key string, byID bool) (*UserInfo, error) {
-	q := url.Values{}
-	if byID {
-		q.Set("userId", key)
-	} else {
-		q.Set("username", key)
-	}
-	var out struct {
-		User *UserInfo `json:"user"`
-	}
-	if err := c.do(ctx, call{method: http.MethodGet, path: "/api/v1/users.info", query: q, auth: true, repeatable: true}, &out); err != nil {
-		return nil, err
-	}
-	if out.User == nil {
-		return nil, errors.New("users.info answered without a user")
-	}
-	return out.User, nil
+	return getOne[UserInfo](ctx, c, "/api/v1/users.info", "user", lookupQuery(key, byID, "userId", "username"))
 }
 
 // IsUserNotFound reports whether users.info found no such user.
