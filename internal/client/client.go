@@ -170,7 +170,7 @@ func New(cfg Config) (*Client, error) {
 		secrets:     newSecretSet(),
 		limits:      newRateLimits(),
 		now:         time.Now,
-		sleep:       sleepContext,
+		sleep:       SleepContext,
 		jitter:      randomDuration,
 	}
 	if c.userAgent == "" {
@@ -263,7 +263,8 @@ func (c *Client) warn(ctx context.Context, msg string, fields map[string]any) {
 	}
 }
 
-func sleepContext(ctx context.Context, d time.Duration) error {
+// SleepContext waits for d, or less if ctx ends first (its error then).
+func SleepContext(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

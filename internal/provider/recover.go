@@ -64,7 +64,7 @@ func recoverLostCreate(ctx context.Context, d *providerData, kind client.Integra
 					createErr, len(found), body.Base().Name, strings.Join(ids, ", ")))
 			return nil, diags
 		case look == 1:
-			if err := sleepCtx(ctx, lostCreateSecondLook); err != nil {
+			if err := client.SleepContext(ctx, lostCreateSecondLook); err != nil {
 				diags.Append(apiErrorDiagnostic("create", kind, createErr))
 				return nil, diags
 			}
@@ -89,15 +89,4 @@ func (d *providerData) claimCreated(ctx context.Context, body client.Integration
 		d.managedIDs.Store(found[0].ID, true)
 	}
 	return found, err
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
