@@ -250,15 +250,7 @@ func integrations(n int) string {
 	half := n / 2
 	return fmt.Sprintf(`
 provider "rocketchat" {}
-
-resource "rocketchat_incoming_integration" "in" {
-  count    = %d
-  name     = "incoming ${count.index}"
-  username = "rocket.cat"
-  channels = ["#general"]
-  alias    = "bench"
-}
-
+%s
 resource "rocketchat_outgoing_integration" "out" {
   count         = %d
   name          = "outgoing ${count.index}"
@@ -268,23 +260,26 @@ resource "rocketchat_outgoing_integration" "out" {
   urls          = ["https://bot.example.com/hook"]
   trigger_words = ["!bench"]
 }
-`, half, n-half)
+`, incomingIntegrations("rocketchat", half), n-half)
 }
 
 // noopIntegrations configures n resources of the no-op provider with the
 // values the incoming integrations above have.
 func noopIntegrations(n int) string {
-	return fmt.Sprintf(`
-provider "noop" {}
+	return "\nprovider \"noop\" {}\n" + incomingIntegrations("noop", n)
+}
 
-resource "noop_incoming_integration" "in" {
+// incomingIntegrations configures n incoming integrations of a provider.
+func incomingIntegrations(provider string, n int) string {
+	return fmt.Sprintf(`
+resource "%s_incoming_integration" "in" {
   count    = %d
   name     = "incoming ${count.index}"
   username = "rocket.cat"
   channels = ["#general"]
   alias    = "bench"
 }
-`, n)
+`, provider, n)
 }
 
 func terraformData(n int) string {

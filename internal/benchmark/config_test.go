@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestConfigurationsAreValidHCL formats each generated configuration with
+// terraform fmt, which refuses invalid HCL, and checks the counts and
+// providers it names.
+func TestConfigurationsAreValidHCL(t *testing.T) {
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("terraform is not on the PATH")
+	}
+	cases := []struct {
+		name, config string
+		want         []string
+	}{
+		{"provider", integrations(5), []string{`provider "rocketchat"`, `"rocketchat_incoming_integration" "in"`, "count    = 2", "count         = 3"}},
+		{"no-op", noopIntegrations(4), []string{`provider "noop"`, `"noop_incoming_integration" "in"`, "count    = 4"}},
+		{"terraform_data", terraformData(3), []string{`"terraform_data" "d"`, "count = 3"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "main.tf")
+			if err := os.WriteFile(path, []byte(tc.config), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := exec.Command(tf, "fmt", "-check", path).CombinedOutput(); err != nil {
+				t.Fatalf("terraform fmt -check: %v\n%s\n%s", err, out, tc.config)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(tc.config, w) {
+					t.Errorf("configuration lacks %q:\n%s", w, tc.config)
+				}
+			}
+		})
+	}
+}
