@@ -28,17 +28,47 @@ type BatchReader struct {
 
 	mu       sync.Mutex
 	docs     map[string]Integration
-	offset   int           // of the next page
-	complete bool          // every page has been read
-	failed   error         // why listing failed; reads then fall back to get
-	reads    int           // Get calls so far
-	pages    int           // pages fetched so far
-	fetching chan struct{} // closed when the page being fetched has arrived
+	byName   map[nameKey]map[string]bool // IDs in docs by kind and name
+	offset   int                         // of the next page
+	complete bool                        // every page has been read
+	failed   error                       // why listing failed; reads then fall back to get
+	reads    int                         // Get calls so far
+	pages    int                         // pages fetched so far
+	fetching chan struct{}               // closed when the page being fetched has arrived
 }
 
 // NewBatchReader returns a reader for one run.
 func (c *Client) NewBatchReader() *BatchReader {
-	return &BatchReader{c: c, docs: map[string]Integration{}}
+	return &BatchReader{c: c, docs: map[string]Integration{}, byName: map[nameKey]map[string]bool{}}
+}
+
+type nameKey struct {
+	kind IntegrationType
+	name string
+}
+
+// store records doc with b.mu held.
+func (b *BatchReader) store(doc *Integration) {
+	b.drop(doc.ID)
+	b.docs[doc.ID] = *doc
+	key := nameKey{doc.Type, doc.Name}
+	if b.byName[key] == nil {
+		b.byName[key] = map[string]bool{}
+	}
+	b.byName[key][doc.ID] = true
+}
+
+// drop forgets the integration with the id with b.mu held.
+func (b *BatchReader) drop(id string) {
+	old, ok := b.docs[id]
+	if !ok {
+		return
+	}
+	delete(b.docs, id)
+	key := nameKey{old.Type, old.Name}
+	if delete(b.byName[key], id); len(b.byName[key]) == 0 {
+		delete(b.byName, key)
+	}
 }
 
 // Get returns the integration with the id, as GetIntegration would.
@@ -104,8 +134,8 @@ func (b *BatchReader) fetchPage(ctx context.Context) {
 		b.c.debug(ctx, "reading integrations one by one: listing them failed", map[string]any{"error": err.Error()})
 	default:
 		b.pages++
-		for _, in := range page.Integrations {
-			b.docs[in.ID] = in
+		for i := range page.Integrations {
+			b.store(&page.Integrations[i])
 		}
 		b.offset += len(page.Integrations)
 		b.complete = len(page.Integrations) == 0 || b.offset >= page.Total
@@ -129,28 +159,21 @@ func (b *BatchReader) Put(doc *Integration) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.docs[doc.ID] = *doc
+	b.store(doc)
 }
 
 // Forget drops an integration the run has just deleted.
 func (b *BatchReader) Forget(id string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	delete(b.docs, id)
+	b.drop(id)
 }
 
 // All returns every integration the caller can see, reading the pages not
 // read yet; the run's other reads then find them there.
 func (b *BatchReader) All(ctx context.Context) ([]Integration, error) {
-	b.mu.Lock()
-	for !b.complete {
-		if err := b.failed; err != nil {
-			b.mu.Unlock()
-			return nil, err
-		}
-		if err := b.nextPage(ctx); err != nil {
-			return nil, err
-		}
+	if err := b.readAll(ctx); err != nil {
+		return nil, err
 	}
 	out := make([]Integration, 0, len(b.docs))
 	for _, doc := range b.docs {
@@ -158,4 +181,35 @@ func (b *BatchReader) All(ctx context.Context) ([]Integration, error) {
 	}
 	b.mu.Unlock()
 	return out, nil
+}
+
+// Named returns the integrations of a kind with a name, as All would list
+// them. A plan calls it for every integration it creates, so it looks them
+// up instead of going through every integration of the run.
+func (b *BatchReader) Named(ctx context.Context, kind IntegrationType, name string) ([]Integration, error) {
+	if err := b.readAll(ctx); err != nil {
+		return nil, err
+	}
+	var out []Integration
+	for id := range b.byName[nameKey{kind, name}] {
+		out = append(out, b.docs[id])
+	}
+	b.mu.Unlock()
+	return out, nil
+}
+
+// readAll reads every page not read yet; unless it returns an error, b.mu
+// is held on return.
+func (b *BatchReader) readAll(ctx context.Context) error {
+	b.mu.Lock()
+	for !b.complete {
+		if err := b.failed; err != nil {
+			b.mu.Unlock()
+			return err
+		}
+		if err := b.nextPage(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
