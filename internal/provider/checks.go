@@ -136,13 +136,13 @@ func (r *integrationResource[M, P]) warnSameName(ctx context.Context, plan P, di
 	if name.IsNull() || name.IsUnknown() {
 		return
 	}
-	all, err := r.data.reader.All(ctx)
+	named, err := r.data.reader.Named(ctx, r.kind.typ, name.ValueString())
 	if err != nil {
 		return // a plan must not fail for a courtesy
 	}
 	var same []client.Integration
-	for _, in := range all {
-		if in.Type == r.kind.typ && in.Name == name.ValueString() && !r.data.managed(in.ID) {
+	for _, in := range named {
+		if !r.data.managed(in.ID) {
 			same = append(same, in)
 		}
 	}

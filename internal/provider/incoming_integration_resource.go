@@ -26,8 +26,12 @@ type incomingIntegrationModel struct {
 
 // NewIncomingIntegrationResource is the factory of rocketchat_incoming_integration.
 func NewIncomingIntegrationResource() resource.Resource {
-	return &integrationResource[incomingIntegrationModel, *incomingIntegrationModel]{kind: incomingKind()}
+	return &integrationResource[incomingIntegrationModel, *incomingIntegrationModel]{kind: incomingKind(), values: incomingValues()}
 }
+
+var incomingValues = sync.OnceValue(func() *modelValues[incomingIntegrationModel] {
+	return newModelValues[incomingIntegrationModel](incomingKind().schema)
+})
 
 // incomingKind describes incoming integrations; the resource's schema is
 // also the source of the data source's. It is built once: the framework

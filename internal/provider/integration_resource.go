@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/client"
 )
@@ -65,8 +66,9 @@ type integrationResource[M any, P interface {
 	*M
 	integrationState
 }] struct {
-	kind integrationKind
-	data *providerData
+	kind   integrationKind
+	values *modelValues[M]
+	data   *providerData
 }
 
 var (
@@ -126,7 +128,7 @@ type crossChecker interface {
 
 func (r *integrationResource[M, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	m := P(new(M))
-	resp.Diagnostics.Append(req.Config.Get(ctx, m)...)
+	resp.Diagnostics.Append(r.values.get(ctx, req.Config.Raw, (*M)(m))...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -147,24 +149,23 @@ func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	if r.data != nil && r.data.server != nil && !r.data.server.AtLeast(8, 4) {
-		var m integrationModel
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("skip_transpile"), &m.SkipTranspile)...)
+		m := integrationModel{SkipTranspile: rawBool(ctx, req.Plan.Raw, "skip_transpile")}
 		resp.Diagnostics.Append(m.checkServerSupport(r.data.server)...)
 	}
 	create := req.State.Raw.IsNull()
 	if !create {
-		warnHeldScriptError(ctx, req, r.kind.typ, &resp.Diagnostics)
+		warnHeldScriptError(ctx, req.Plan.Raw, req.State.Raw, r.kind.typ, &resp.Diagnostics)
 	}
 	if !create && req.Plan.Raw.Equal(req.State.Raw) {
 		return // nothing changes
 	}
 	plan, config := P(new(M)), P(new(M))
-	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, config)...)
+	resp.Diagnostics.Append(r.values.get(ctx, req.Plan.Raw, (*M)(plan))...)
+	resp.Diagnostics.Append(r.values.get(ctx, req.Config.Raw, (*M)(config))...)
 	p := &planning{config: config, diags: &resp.Diagnostics}
 	if !create {
 		prior := P(new(M))
-		resp.Diagnostics.Append(req.State.Get(ctx, prior)...)
+		resp.Diagnostics.Append(r.values.get(ctx, req.State.Raw, (*M)(prior))...)
 		p.prior = prior
 	}
 	if resp.Diagnostics.HasError() {
@@ -172,7 +173,7 @@ func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource
 	}
 	if r.data == nil {
 		plan.plan(ctx, p)
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		resp.Diagnostics.Append(r.values.set(ctx, &resp.Plan, (*M)(plan))...)
 		return
 	}
 	ctx, done := r.operation(ctx, plan, config)
@@ -188,7 +189,7 @@ func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource
 		return "", false
 	}
 	plan.plan(ctx, p)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(r.values.set(ctx, &resp.Plan, (*M)(plan))...)
 	var prior P
 	if !create {
 		prior = p.prior.(P)
@@ -202,21 +203,14 @@ func (r *integrationResource[M, P]) ModifyPlan(ctx context.Context, req resource
 // warnHeldScriptError keeps Rocket.Chat's compile error in view on every
 // plan, not only in the apply that saved the script: while the script stays
 // as it is, the integration runs without it.
-func warnHeldScriptError(ctx context.Context, req resource.ModifyPlanRequest, kind client.IntegrationType, diags *diag.Diagnostics) {
-	var held types.String
-	diags.Append(req.State.GetAttribute(ctx, path.Root("script_error"), &held)...)
+func warnHeldScriptError(ctx context.Context, plan, state tftypes.Value, kind client.IntegrationType, diags *diag.Diagnostics) {
+	held := rawString(ctx, state, "script_error")
 	if held.IsNull() || held.IsUnknown() {
 		return
 	}
-	var plannedScript, priorScript types.String
-	diags.Append(req.Plan.GetAttribute(ctx, path.Root("script"), &plannedScript)...)
-	diags.Append(req.State.GetAttribute(ctx, path.Root("script"), &priorScript)...)
-	same := plannedScript.Equal(priorScript)
+	same := rawString(ctx, plan, "script").Equal(rawString(ctx, state, "script"))
 	for _, name := range []string{"script_enabled", "skip_transpile"} {
-		var planned, prior types.Bool
-		diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
-		same = same && planned.Equal(prior)
+		same = same && rawBool(ctx, plan, name).Equal(rawBool(ctx, state, name))
 	}
 	if !same {
 		return // Rocket.Chat compiles the changed script again, and the plan checks it
@@ -232,8 +226,7 @@ func (r *integrationResource[M, P]) checkDestroy(ctx context.Context, req resour
 	if r.data == nil {
 		return
 	}
-	var creator types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("created_by"), &creator)...)
+	creator := rawString(ctx, req.State.Raw, "created_by")
 	ctx, done := r.data.operation(ctx)
 	defer done()
 	for _, p := range r.data.dir.CheckRemove(ctx, r.kind.typ, knownValue(creator)) {
@@ -257,8 +250,8 @@ func (r *integrationResource[M, P]) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	var plan, config M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(r.values.get(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(r.values.get(ctx, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -304,7 +297,7 @@ func (r *integrationResource[M, P]) written(ctx context.Context, doc *client.Int
 	if w := scriptErrorWarning(doc); w != nil {
 		diags.Append(w)
 	}
-	diags.Append(state.Set(ctx, m)...)
+	diags.Append(r.values.set(ctx, state, (*M)(m))...)
 	return diags
 }
 
@@ -316,7 +309,7 @@ func (r *integrationResource[M, P]) prior(ctx context.Context, from tfsdk.State,
 		return ctx, func() {}, nil, ""
 	}
 	state := P(new(M))
-	diags.Append(from.Get(ctx, state)...)
+	diags.Append(r.values.get(ctx, from.Raw, (*M)(state))...)
 	if diags.HasError() {
 		return ctx, func() {}, nil, ""
 	}
@@ -356,7 +349,7 @@ func (r *integrationResource[M, P]) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	resp.Diagnostics.Append(state.read(ctx, doc, r.data.dir)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(r.values.set(ctx, &resp.State, (*M)(state))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.common().ID)...)
 }
 
@@ -366,9 +359,9 @@ func (r *integrationResource[M, P]) Update(ctx context.Context, req resource.Upd
 		return
 	}
 	var plan, config, state M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.values.get(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(r.values.get(ctx, req.Config.Raw, &config)...)
+	resp.Diagnostics.Append(r.values.get(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -451,7 +444,7 @@ func (r *integrationResource[M, P]) ImportState(ctx context.Context, req resourc
 	}
 	var m M
 	resp.Diagnostics.Append(P(&m).read(ctx, doc, r.data.dir)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(r.values.set(ctx, &resp.State, &m)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(doc.ID))...)
 }
 

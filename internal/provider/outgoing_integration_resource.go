@@ -93,8 +93,12 @@ func eventList() string {
 
 // NewOutgoingIntegrationResource is the factory of rocketchat_outgoing_integration.
 func NewOutgoingIntegrationResource() resource.Resource {
-	return &integrationResource[outgoingIntegrationModel, *outgoingIntegrationModel]{kind: outgoingKind()}
+	return &integrationResource[outgoingIntegrationModel, *outgoingIntegrationModel]{kind: outgoingKind(), values: outgoingValues()}
 }
+
+var outgoingValues = sync.OnceValue(func() *modelValues[outgoingIntegrationModel] {
+	return newModelValues[outgoingIntegrationModel](outgoingKind().schema)
+})
 
 // outgoingKind describes outgoing integrations; the resource's schema is
 // also the source of the data source's. It is built once: the framework
