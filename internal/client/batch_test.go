@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -152,4 +153,80 @@ func TestBatchReaderWritesAndFailures(t *testing.T) {
 	if srv2.Requests(rocketchattest.EndpointGet) != 2 {
 		t.Errorf("%d gets after the list failed, want 2", srv2.Requests(rocketchattest.EndpointGet))
 	}
+}
+
+// TestBatchReaderNamed finds integrations by kind and name as All lists
+// them, after pages, writes that rename and deletes.
+func TestBatchReaderNamed(t *testing.T) {
+	srv := rocketchattest.NewServer()
+	defer srv.Close()
+	c := fakeClient(t, srv, srv.Admin(), false)
+	ids := seedIntegrations(t, c, 3, "n") // incoming "n 0", "n 1", "n 2"
+	b := c.NewBatchReader()
+	named := func(kind IntegrationType, name string) []string {
+		t.Helper()
+		found, err := b.Named(context.Background(), kind, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, in := range found {
+			out = append(out, in.ID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		write func()
+		kind  IntegrationType
+		find  string
+		want  []string
+	}{
+		{name: "from the pages", kind: IncomingType, find: "n 1", want: ids[1:2]},
+		{name: "another kind", kind: OutgoingType, find: "n 1"},
+		{name: "renamed by a write", write: func() {
+			b.Put(&Integration{ID: ids[0], Type: IncomingType, IntegrationBase: IntegrationBase{Name: "n 1"}})
+		}, kind: IncomingType, find: "n 1", want: []string{ids[0], ids[1]}},
+		{name: "the old name is gone", kind: IncomingType, find: "n 0"},
+		{name: "deleted", write: func() { b.Forget(ids[1]) }, kind: IncomingType, find: "n 1", want: ids[0:1]},
+	} {
+		if tc.write != nil {
+			tc.write()
+		}
+		got := named(tc.kind, tc.find)
+		slices.Sort(got)
+		want := slices.Clone(tc.want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: Named(%s, %q) = %v, want %v", tc.name, tc.kind, tc.find, got, want)
+		}
+	}
+}
+
+// BenchmarkBatchReaderNamed looks up the integrations of one name among a
+// thousand, as the plan of each create does: Named against filtering All,
+// which the plan did before.
+func BenchmarkBatchReaderNamed(b *testing.B) {
+	r := &BatchReader{docs: map[string]Integration{}, byName: map[nameKey]map[string]bool{}, complete: true}
+	for i := range 1000 {
+		r.store(&Integration{ID: fmt.Sprintf("%024d", i), Type: IncomingType, IntegrationBase: IntegrationBase{Name: fmt.Sprintf("n %d", i)}})
+	}
+	ctx := context.Background()
+	b.Run("all-filtered", func(b *testing.B) {
+		for range b.N {
+			all, _ := r.All(ctx)
+			var same []Integration
+			for _, in := range all {
+				if in.Type == IncomingType && in.Name == "n 500" {
+					same = append(same, in)
+				}
+			}
+			_ = same
+		}
+	})
+	b.Run("named", func(b *testing.B) {
+		for range b.N {
+			_, _ = r.Named(ctx, IncomingType, "n 500")
+		}
+	})
 }
