@@ -18,12 +18,9 @@ func (s *Server) integrationHistory(c *call) (map[string]any, *apiFailure) {
 		return nil, plainError("Invalid integration id.")
 	}
 	offset, count := pagination(c.query)
-	keys, fail := parseSort(c.query)
+	keys, fail := parseSort(c.query, sortKey{field: "_updatedAt", dir: -1})
 	if fail != nil {
 		return nil, fail
-	}
-	if keys == nil {
-		keys = []sortKey{{field: "_updatedAt", dir: -1}}
 	}
 	ownOnly := !s.st.hasPermission(c.user, PermManageOutgoing)
 	var matches []map[string]any

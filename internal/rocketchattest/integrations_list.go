@@ -36,11 +36,12 @@ func pagination(q map[string]any) (offset, count int) {
 	return offset, count // 0 means no limit (infinite count is allowed by default)
 }
 
-// parseSort is parseJsonQuery's handling of the sort parameter.
-func parseSort(q map[string]any) ([]sortKey, *apiFailure) {
+// parseSort is parseJsonQuery's handling of the sort parameter; without
+// one, the endpoint's own sort (fallback) applies.
+func parseSort(q map[string]any, fallback ...sortKey) ([]sortKey, *apiFailure) {
 	raw, ok := q["sort"].(string)
 	if !ok || raw == "" {
-		return nil, nil
+		return fallback, nil
 	}
 	// The raw value is quoted as is, not escaped: `provided: "{"name":2}"`.
 	bad := meteorError("error-invalid-sort", `Invalid sort parameter provided: "`+raw+`"`, map[string]any{"helperMethod": "parseJsonQuery"})
@@ -175,12 +176,9 @@ func (s *Server) visibleTo(caller *user, doc map[string]any) bool {
 // repeats some and skips others, unless the client sorts on a unique key.
 func (s *Server) listIntegrations(c *call) (map[string]any, *apiFailure) {
 	offset, count := pagination(c.query)
-	keys, fail := parseSort(c.query)
+	keys, fail := parseSort(c.query, sortKey{field: "ts", dir: -1})
 	if fail != nil {
 		return nil, fail
-	}
-	if keys == nil {
-		keys = []sortKey{{field: "ts", dir: -1}}
 	}
 	var nameRe *regexp.Regexp
 	if name, _ := c.query["name"].(string); name != "" {

@@ -1,6 +1,7 @@
 package rocketchattest_test
 
 import (
+	"net/url"
 	"time"
 
 	rc "github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
@@ -105,6 +106,22 @@ func spec36() []row {
 			req:    history("admin", "id={{out}}&offset=1&count=1"),
 			status: 200,
 			want:   map[string]any{"offset": 1, "items": 1, "count": 1, "total": 2, "history.0._id": "{{h1}}"},
+		},
+		{
+			// JSON.parse("{}") is an object, which `sort || {_updatedAt: -1}`
+			// keeps: no order at all, so stable ties show the stored order.
+			name:  "§3.6 sort={}: no order, not the default one",
+			opts:  []rc.Option{rc.WithStableTies()},
+			clock: true,
+			setup: func(e *env) {
+				withHistory(e)
+				e.clock.Advance(time.Second)
+				id, _ := e.srv.AddHistory(e.vars["out"], "sendMessage", true)
+				e.vars["h2"] = id
+			},
+			req:    history("admin", "id={{out}}&sort="+url.QueryEscape("{}")),
+			status: 200,
+			want:   map[string]any{"total": 2, "history.0._id": "{{h1}}", "history.1._id": "{{h2}}"},
 		},
 	}
 }
