@@ -105,13 +105,7 @@ type Subscription struct {
 // Subscriptions lists every room the caller is a member of (GET
 // /api/v1/subscriptions.get, which is not paged).
 func (c *Client) Subscriptions(ctx context.Context) ([]Subscription, error) {
-	var out struct {
-		Update []Subscription `json:"update"`
-	}
-	if err := c.do(ctx, call{method: http.MethodGet, path: "/api/v1/subscriptions.get", auth: true, repeatable: true}, &out); err != nil {
-		return nil, err
-	}
-	return out.Update, nil
+	return getUpdates[Subscription](ctx, c, "/api/v1/subscriptions.get")
 }
 
 // Permission is a permission and the roles that hold it.
@@ -124,10 +118,17 @@ type Permission struct {
 // /api/v1/permissions.listAll, which any logged-in user may call and which
 // is not paged).
 func (c *Client) Permissions(ctx context.Context) ([]Permission, error) {
+	return getUpdates[Permission](ctx, c, "/api/v1/permissions.listAll")
+}
+
+// getUpdates reads an endpoint that answers with its whole collection in
+// "update", as Meteor's sync endpoints do (subscriptions.get and
+// permissions.listAll without updatedSince).
+func getUpdates[T any](ctx context.Context, c *Client, path string) ([]T, error) {
 	var out struct {
-		Update []Permission `json:"update"`
+		Update []T `json:"update"`
 	}
-	if err := c.do(ctx, call{method: http.MethodGet, path: "/api/v1/permissions.listAll", auth: true, repeatable: true}, &out); err != nil {
+	if err := c.do(ctx, call{method: http.MethodGet, path: path, auth: true, repeatable: true}, &out); err != nil {
 		return nil, err
 	}
 	return out.Update, nil
