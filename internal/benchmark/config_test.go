@@ -23,6 +23,7 @@ func TestConfigurationsAreValidHCL(t *testing.T) {
 		{"provider", integrations(5), []string{`provider "rocketchat"`, `"rocketchat_incoming_integration" "in"`, "count    = 2", "count         = 3"}},
 		{"no-op", noopIntegrations(4), []string{`provider "noop"`, `"noop_incoming_integration" "in"`, "count    = 4"}},
 		{"terraform_data", terraformData(3), []string{`"terraform_data" "d"`, "count = 3"}},
+		{"spread over rooms", spread(6, 3), []string{`provider "rocketchat"`, `"rocketchat_incoming_integration" "in"`, "count    = 6", `channels = ["#room-${count.index % 3 + 1}"]`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

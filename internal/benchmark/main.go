@@ -260,26 +260,28 @@ resource "rocketchat_outgoing_integration" "out" {
   urls          = ["https://bot.example.com/hook"]
   trigger_words = ["!bench"]
 }
-`, incomingIntegrations("rocketchat", half), n-half)
+`, incomingIntegrations("rocketchat", half, "#general"), n-half)
 }
 
 // noopIntegrations configures n resources of the no-op provider with the
 // values the incoming integrations above have.
 func noopIntegrations(n int) string {
-	return "\nprovider \"noop\" {}\n" + incomingIntegrations("noop", n)
+	return "\nprovider \"noop\" {}\n" + incomingIntegrations("noop", n, "#general")
 }
 
 // incomingIntegrations configures n incoming integrations of a provider.
-func incomingIntegrations(provider string, n int) string {
+// incomingIntegrations configures n incoming integrations that post to
+// channel, an HCL string that may use count.index.
+func incomingIntegrations(provider string, n int, channel string) string {
 	return fmt.Sprintf(`
 resource "%s_incoming_integration" "in" {
   count    = %d
   name     = "incoming ${count.index}"
   username = "rocket.cat"
-  channels = ["#general"]
+  channels = [%q]
   alias    = "bench"
 }
-`, provider, n)
+`, provider, n, channel)
 }
 
 func terraformData(n int) string {
@@ -472,16 +474,7 @@ type checksFigure struct {
 
 // spread configures n incoming integrations over rooms room-1 … room-k.
 func spread(n, rooms int) string {
-	return fmt.Sprintf(`
-provider "rocketchat" {}
-
-resource "rocketchat_incoming_integration" "in" {
-  count    = %d
-  name     = "incoming ${count.index}"
-  username = "rocket.cat"
-  channels = ["#room-${count.index %% %d + 1}"]
-}
-`, n, rooms)
+	return "\nprovider \"rocketchat\" {}\n" + incomingIntegrations("rocketchat", n, fmt.Sprintf("#room-${count.index %% %d + 1}", rooms))
 }
 
 // checks measures the plan of n new integrations over rooms with the
