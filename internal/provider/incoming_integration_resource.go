@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -25,13 +24,7 @@ type incomingIntegrationModel struct {
 }
 
 // NewIncomingIntegrationResource is the factory of rocketchat_incoming_integration.
-func NewIncomingIntegrationResource() resource.Resource {
-	return &integrationResource[incomingIntegrationModel, *incomingIntegrationModel]{kind: incomingKind(), values: incomingValues()}
-}
-
-var incomingValues = sync.OnceValue(func() *modelValues[incomingIntegrationModel] {
-	return newModelValues[incomingIntegrationModel](incomingKind().schema)
-})
+var NewIncomingIntegrationResource = integrationResourceFactory[incomingIntegrationModel](incomingKind)
 
 // incomingKind describes incoming integrations; the resource's schema is
 // also the source of the data source's. It is built once: the framework

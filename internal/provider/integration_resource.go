@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -69,6 +70,17 @@ type integrationResource[M any, P interface {
 	kind   integrationKind
 	values *modelValues[M]
 	data   *providerData
+}
+
+// integrationResourceFactory makes the factory of a kind's resource. The
+// kind and the model's codec are built once, at the first call: the
+// framework makes a resource value for every call it serves.
+func integrationResourceFactory[M any, P interface {
+	*M
+	integrationState
+}](kind func() integrationKind) func() resource.Resource {
+	values := sync.OnceValue(func() *modelValues[M] { return newModelValues[M](kind().schema) })
+	return func() resource.Resource { return &integrationResource[M, P]{kind: kind(), values: values()} }
 }
 
 var (

@@ -55,10 +55,10 @@ func sampleObject(t *testing.T, s schema.Schema, shift int) tftypes.Value {
 // the framework's Get and Set do, for every attribute null, unknown and known.
 func TestModelValuesAsTheFramework(t *testing.T) {
 	t.Run("incoming", func(t *testing.T) {
-		checkModelValues(t, incomingKind().schema, incomingValues())
+		checkModelValues(t, incomingKind().schema, NewIncomingIntegrationResource().(*integrationResource[incomingIntegrationModel, *incomingIntegrationModel]).values)
 	})
 	t.Run("outgoing", func(t *testing.T) {
-		checkModelValues(t, outgoingKind().schema, outgoingValues())
+		checkModelValues(t, outgoingKind().schema, NewOutgoingIntegrationResource().(*integrationResource[outgoingIntegrationModel, *outgoingIntegrationModel]).values)
 	})
 }
 

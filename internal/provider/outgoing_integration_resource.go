@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -92,18 +91,9 @@ func eventList() string {
 }
 
 // NewOutgoingIntegrationResource is the factory of rocketchat_outgoing_integration.
-func NewOutgoingIntegrationResource() resource.Resource {
-	return &integrationResource[outgoingIntegrationModel, *outgoingIntegrationModel]{kind: outgoingKind(), values: outgoingValues()}
-}
+var NewOutgoingIntegrationResource = integrationResourceFactory[outgoingIntegrationModel](outgoingKind)
 
-var outgoingValues = sync.OnceValue(func() *modelValues[outgoingIntegrationModel] {
-	return newModelValues[outgoingIntegrationModel](outgoingKind().schema)
-})
-
-// outgoingKind describes outgoing integrations; the resource's schema is
-// also the source of the data source's. It is built once: the framework
-// makes a resource value for every call it serves, and the schema need not
-// be rebuilt each time.
+// outgoingKind describes outgoing integrations, built once as incomingKind is.
 var outgoingKind = sync.OnceValue(buildOutgoingKind)
 
 func buildOutgoingKind() integrationKind {
