@@ -2,7 +2,9 @@
 // program on loopback, with the real terraform binary, and compares every
 // figure with baselines measured in the same run: the same number of
 // resources of a no-op plugin provider with the same schema (the floor any
-// plugin provider can reach), the same number of terraform_data resources
+// plugin provider can reach; measured quiet, as the provider runs, and with
+// the framework's default logging, as a minimal provider runs), the same
+// number of terraform_data resources
 // (Terraform's own cost, with no plugin at all), or the floor a rate limit
 // sets. `make bench` runs it; it prints a table and writes it into
 // templates/guides/performance.md.tmpl, from which docs/ is generated.
@@ -85,7 +87,8 @@ type figure struct {
 	n           int
 	op          string
 	provider    time.Duration
-	noop        time.Duration // the no-op plugin provider
+	noop        time.Duration // the no-op plugin provider, quiet as the provider is
+	noopLogging time.Duration // the same with the framework's default logging
 	baseline    time.Duration // terraform_data
 	providerCPU time.Duration // CPU time of the provider process itself
 	calls       map[string]int
@@ -308,15 +311,14 @@ type opResult struct {
 }
 
 // cycle runs apply, a no-change plan and destroy once, with counters for each.
-func (b *bench) cycle(ctx context.Context, providers []clitest.Provider, config string, srv *server) (map[string]opResult, error) {
+func (b *bench) cycle(ctx context.Context, providers []clitest.Provider, config string, srv *server, env ...string) (map[string]opResult, error) {
 	ws, err := clitest.NewWorkspaceFor(b.tmp, b.tf, providers, config)
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(ws.Dir)
-	var env []string
 	if srv != nil {
-		env = srv.env
+		env = append(env, srv.env...)
 	}
 	out := map[string]opResult{}
 	for _, step := range []struct {
@@ -350,8 +352,8 @@ func (b *bench) cycle(ctx context.Context, providers []clitest.Provider, config 
 }
 
 func (b *bench) measure(ctx context.Context, n, repeat int) ([]figure, error) {
-	fmt.Fprintf(os.Stderr, "N=%d: %d run(s) of apply, plan and destroy, with the provider, the no-op provider and terraform_data …\n", n, repeat)
-	var provider, noop, baseline []map[string]opResult
+	fmt.Fprintf(os.Stderr, "N=%d: %d run(s) of apply, plan and destroy, with the provider, the no-op provider (quiet, then with default logging) and terraform_data …\n", n, repeat)
+	var provider, noop, noopLogging, baseline []map[string]opResult
 	for range repeat {
 		srv, err := b.startServer(ctx)
 		if err != nil {
@@ -366,16 +368,21 @@ func (b *bench) measure(ctx context.Context, n, repeat int) ([]figure, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The name is the no-op provider's defaultLoggingEnv.
+		logging, err := b.cycle(ctx, b.noop(), noopIntegrations(n), nil, "BENCH_NOOP_DEFAULT_LOGGING=1")
+		if err != nil {
+			return nil, err
+		}
 		// No provider at all: Terraform would otherwise start one just to read its schema.
 		base, err := b.cycle(ctx, nil, terraformData(n), nil)
 		if err != nil {
 			return nil, err
 		}
-		provider, noop, baseline = append(provider, p), append(noop, floor), append(baseline, base)
+		provider, noop, noopLogging, baseline = append(provider, p), append(noop, floor), append(noopLogging, logging), append(baseline, base)
 	}
 	var out []figure
 	for _, op := range []string{"apply", "plan", "destroy"} {
-		f := figure{n: n, op: op, provider: median(provider, op), noop: median(noop, op), baseline: median(baseline, op), calls: provider[0][op].calls,
+		f := figure{n: n, op: op, provider: median(provider, op), noop: median(noop, op), noopLogging: median(noopLogging, op), baseline: median(baseline, op), calls: provider[0][op].calls,
 			providerCPU: provider[len(provider)/2][op].cpu}
 		for _, p := range provider {
 			f.peakMemory = max(f.peakMemory, p[op].peak)
@@ -555,12 +562,12 @@ func buildAt(ctx context.Context, root, ref, dir string) error {
 func render(figures []figure, rated rateFigure, checks *checksFigure, machine string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured on %s.\n\n", machine)
-	b.WriteString("| N | Operation | Provider | No-op provider | `terraform_data` | Ratio to no-op | Ratio to `terraform_data` | Provider process CPU | API calls |\n" +
-		"|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
+	b.WriteString("| N | Operation | Provider | No-op, quiet | No-op, default logging | `terraform_data` | Ratio to no-op, quiet | Ratio to no-op, default logging | Ratio to `terraform_data` | Provider process CPU | API calls |\n" +
+		"|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, f := range figures {
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %.2f× | %.2f× | %s | %s |\n", f.n, f.op, seconds(f.provider), seconds(f.noop),
-			seconds(f.baseline), float64(f.provider)/float64(f.noop), float64(f.provider)/float64(f.baseline),
-			seconds(f.providerCPU), callList(f.calls))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %.2f× | %.2f× | %.2f× | %s | %s |\n", f.n, f.op, seconds(f.provider),
+			seconds(f.noop), seconds(f.noopLogging), seconds(f.baseline), float64(f.provider)/float64(f.noop),
+			float64(f.provider)/float64(f.noopLogging), float64(f.provider)/float64(f.baseline), seconds(f.providerCPU), callList(f.calls))
 	}
 	b.WriteString("\n| N | Refresh calls (list + get) | Target ⌈N/100⌉ + 1 | Peak provider memory | Target |\n|---:|---:|---:|---:|---:|\n")
 	for _, f := range figures {

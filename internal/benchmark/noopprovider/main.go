@@ -37,9 +37,16 @@ func main() {
 	}
 }
 
+// defaultLoggingEnv, set to 1, leaves the framework's logging as every
+// provider gets it unless it turns it off: the minimal provider.
+const defaultLoggingEnv = "BENCH_NOOP_DEFAULT_LOGGING"
+
 // quietUnlessLogging turns log lines off as the real provider does, so that
 // both are measured with the same logging cost.
 func quietUnlessLogging() {
+	if os.Getenv(defaultLoggingEnv) == "1" {
+		return
+	}
 	for _, v := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_NOOP"} {
 		if os.Getenv(v) != "" {
 			return
