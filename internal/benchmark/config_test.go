@@ -20,8 +20,8 @@ func TestConfigurationsAreValidHCL(t *testing.T) {
 		name, config string
 		want         []string
 	}{
-		{"provider", integrations(5), []string{`provider "rocketchat"`, `"rocketchat_incoming_integration" "in"`, "count    = 2", "count         = 3"}},
-		{"no-op", noopIntegrations(4), []string{`provider "noop"`, `"noop_incoming_integration" "in"`, "count    = 4"}},
+		{"provider", integrations("rocketchat", 5), []string{`provider "rocketchat"`, `"rocketchat_incoming_integration" "in"`, "count    = 2", `"rocketchat_outgoing_integration" "out"`, "count         = 3"}},
+		{"no-op", integrations("noop", 4), []string{`provider "noop"`, `"noop_incoming_integration" "in"`, "count    = 2", `"noop_outgoing_integration" "out"`, "count         = 2"}},
 		{"terraform_data", terraformData(3), []string{`"terraform_data" "d"`, "count = 3"}},
 		{"spread over rooms", spread(6, 3), []string{`provider "rocketchat"`, `"rocketchat_incoming_integration" "in"`, "count    = 6", `channels = ["#room-${count.index % 3 + 1}"]`}},
 	}

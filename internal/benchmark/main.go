@@ -249,12 +249,14 @@ func (s *server) stop() {
 	_ = s.cmd.Wait()
 }
 
-func integrations(n int) string {
+// integrations configures n integrations of a provider, half incoming,
+// half outgoing.
+func integrations(provider string, n int) string {
 	half := n / 2
 	return fmt.Sprintf(`
-provider "rocketchat" {}
+provider %q {}
 %s
-resource "rocketchat_outgoing_integration" "out" {
+resource "%s_outgoing_integration" "out" {
   count         = %d
   name          = "outgoing ${count.index}"
   event         = "sendMessage"
@@ -263,13 +265,7 @@ resource "rocketchat_outgoing_integration" "out" {
   urls          = ["https://bot.example.com/hook"]
   trigger_words = ["!bench"]
 }
-`, incomingIntegrations("rocketchat", half, "#general"), n-half)
-}
-
-// noopIntegrations configures n resources of the no-op provider with the
-// values the incoming integrations above have.
-func noopIntegrations(n int) string {
-	return "\nprovider \"noop\" {}\n" + incomingIntegrations("noop", n, "#general")
+`, provider, incomingIntegrations(provider, half, "#general"), provider, n-half)
 }
 
 // incomingIntegrations configures n incoming integrations of a provider.
@@ -359,17 +355,17 @@ func (b *bench) measure(ctx context.Context, n, repeat int) ([]figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := b.cycle(ctx, b.rocketchat(), integrations(n), srv)
+		p, err := b.cycle(ctx, b.rocketchat(), integrations("rocketchat", n), srv)
 		srv.stop()
 		if err != nil {
 			return nil, err
 		}
-		floor, err := b.cycle(ctx, b.noop(), noopIntegrations(n), nil)
+		floor, err := b.cycle(ctx, b.noop(), integrations("noop", n), nil)
 		if err != nil {
 			return nil, err
 		}
 		// The name is the no-op provider's defaultLoggingEnv.
-		logging, err := b.cycle(ctx, b.noop(), noopIntegrations(n), nil, "BENCH_NOOP_DEFAULT_LOGGING=1")
+		logging, err := b.cycle(ctx, b.noop(), integrations("noop", n), nil, "BENCH_NOOP_DEFAULT_LOGGING=1")
 		if err != nil {
 			return nil, err
 		}
@@ -438,7 +434,7 @@ func (b *bench) rateLimited(ctx context.Context, n, calls int, window time.Durat
 		return rateFigure{}, err
 	}
 	defer srv.stop()
-	ws, err := clitest.NewWorkspace(b.tmp, b.tf, b.providerDir, integrations(n))
+	ws, err := clitest.NewWorkspace(b.tmp, b.tf, b.providerDir, integrations("rocketchat", n))
 	if err != nil {
 		return rateFigure{}, err
 	}

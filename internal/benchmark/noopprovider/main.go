@@ -1,29 +1,27 @@
 // Command noopprovider is the floor a plugin provider can reach: a provider
-// on terraform-plugin-framework with the schema of
-// rocketchat_incoming_integration whose operations only fill in computed
-// values. The benchmark measures it next to the real provider, so that the
-// cost of being a plugin at all is told apart from the provider's own.
-// It lives under internal/benchmark so that it never ships.
+// on terraform-plugin-framework with the provider's two integration
+// resources, their schemas as they are but for the validators, whose
+// operations only fill in computed values. The benchmark measures it next to
+// the real provider, so that the cost of being a plugin at all is told apart
+// from the provider's own. It lives under internal/benchmark so that it
+// never ships.
 package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log"
+	"math/big"
 	"os"
+	"reflect"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	rocketchat "github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/provider"
 )
 
 // Address is where the benchmark's dev_overrides point Terraform at this binary.
@@ -70,88 +68,87 @@ func (noopProvider) Schema(context.Context, provider.SchemaRequest, *provider.Sc
 func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
 }
 
-func (noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return incomingIntegration{} }}
+func (noopProvider) Resources(ctx context.Context) []func() resource.Resource {
+	var out []func() resource.Resource
+	for _, newReal := range []func() resource.Resource{rocketchat.NewIncomingIntegrationResource, rocketchat.NewOutgoingIntegrationResource} {
+		r := noopResource(ctx, newReal())
+		out = append(out, func() resource.Resource { return r })
+	}
+	return out
 }
 
 func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
 
-// incomingIntegration has rocketchat_incoming_integration's attributes with
-// the same types and optional, computed, sensitive and default settings,
-// and the same plan modifiers, which decide what a plan shows; validators
-// are left out, as the floor checks nothing.
-type incomingIntegration struct{}
-
-func (incomingIntegration) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_incoming_integration"
+// integration is one of the provider's integration resources without its
+// work: the same type name (under "noop") and the same attributes, types,
+// optional, computed, sensitive and default settings and plan modifiers,
+// which decide what a plan shows. Validators are left out, as the floor
+// checks nothing.
+type integration struct {
+	typeName string
+	schema   schema.Schema
 }
 
-func (incomingIntegration) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = incomingSchema
+func noopResource(ctx context.Context, real resource.Resource) *integration {
+	var meta resource.MetadataResponse
+	real.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "noop"}, &meta)
+	var s resource.SchemaResponse
+	real.Schema(ctx, resource.SchemaRequest{}, &s)
+	attrs := make(map[string]schema.Attribute, len(s.Schema.Attributes))
+	for name, a := range s.Schema.Attributes {
+		// Every attribute kind has its validators in a field of that name.
+		v := reflect.New(reflect.TypeOf(a)).Elem()
+		v.Set(reflect.ValueOf(a))
+		v.FieldByName("Validators").SetZero()
+		attrs[name] = v.Interface().(schema.Attribute)
+	}
+	s.Schema.Attributes = attrs
+	return &integration{typeName: meta.TypeName, schema: s.Schema}
 }
 
-var keepState = []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+func (r *integration) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = r.typeName
+}
 
-var incomingSchema = schema.Schema{Attributes: map[string]schema.Attribute{
-	"id":             schema.StringAttribute{Computed: true, PlanModifiers: keepState},
-	"name":           schema.StringAttribute{Required: true},
-	"enabled":        schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true)},
-	"username":       schema.StringAttribute{Required: true},
-	"channels":       schema.ListAttribute{ElementType: types.StringType, Required: true},
-	"alias":          schema.StringAttribute{Optional: true},
-	"avatar":         schema.StringAttribute{Optional: true},
-	"emoji":          schema.StringAttribute{Optional: true},
-	"script_enabled": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false)},
-	"script":         schema.StringAttribute{Optional: true},
-	"script_engine":  schema.StringAttribute{Optional: true, Computed: true, PlanModifiers: keepState},
-	"skip_transpile": schema.BoolAttribute{Optional: true},
-	"script_error":   schema.StringAttribute{Computed: true},
-	"user_id":        schema.StringAttribute{Computed: true},
-	"created_at":     schema.StringAttribute{Computed: true, PlanModifiers: keepState},
-	"created_by":     schema.StringAttribute{Computed: true, PlanModifiers: keepState},
-	"override_destination_channel_enabled": schema.BoolAttribute{Optional: true, Computed: true,
-		Default: booldefault.StaticBool(false)},
-	"token":       schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keepState},
-	"webhook_url": schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keepState},
-}}
+func (r *integration) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = r.schema
+}
 
-// Create stores the plan with the computed values the real provider
-// fills in. It sets them one by one rather than through a model struct: a
-// floor should cost no more than it must.
-func (incomingIntegration) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	resp.State.Raw = req.Plan.Raw
-	id, token := randomHex(9)[:17], randomHex(24)
-	computed := map[string]attr.Value{
-		"id": types.StringValue(id), "token": types.StringValue(token),
-		"webhook_url":  types.StringValue("http://127.0.0.1/hooks/" + id + "/" + token),
-		"script_error": types.StringNull(), "user_id": types.StringValue("rocket.cat"),
-		"created_by": types.StringValue("admin"), "created_at": types.StringValue("2026-01-01T00:00:00.000Z"),
-	}
-	var engine types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("script_engine"), &engine)...)
-	if engine.IsUnknown() {
-		computed["script_engine"] = types.StringValue("isolated-vm")
-	}
-	for name, v := range computed {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
-	}
+// Create stores the plan with a value for everything computed.
+func (r *integration) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	resp.State.Raw = known(req.Plan.Raw)
 }
 
 // Read keeps the state as it is: there is nothing behind it to refresh from.
-func (incomingIntegration) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+func (r *integration) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
-// Update stores the plan; script_error has no plan modifier, so the plan
-// leaves it unknown.
-func (incomingIntegration) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.State.Raw = req.Plan.Raw
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("script_error"), types.StringNull())...)
+// Update stores the plan with a value for everything computed.
+func (r *integration) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = known(req.Plan.Raw)
 }
 
-func (incomingIntegration) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
-}
+func (r *integration) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
-func randomHex(bytes int) string {
-	b := make([]byte, bytes)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+// known is v with every unknown value replaced by its type's zero value,
+// as an API would fill them in.
+func known(v tftypes.Value) tftypes.Value {
+	out, err := tftypes.Transform(v, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if v.IsKnown() {
+			return v, nil
+		}
+		switch t := v.Type(); {
+		case t.Is(tftypes.String):
+			return tftypes.NewValue(t, ""), nil
+		case t.Is(tftypes.Bool):
+			return tftypes.NewValue(t, false), nil
+		case t.Is(tftypes.Number):
+			return tftypes.NewValue(t, new(big.Float)), nil
+		default: // lists and sets
+			return tftypes.NewValue(t, []tftypes.Value{}), nil
+		}
+	})
+	if err != nil {
+		panic(err) // the function returns none
+	}
+	return out
 }

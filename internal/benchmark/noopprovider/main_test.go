@@ -2,38 +2,40 @@ package main
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/provider"
 )
 
-// The no-op provider is a floor only while its schema is the provider's:
-// an attribute added there must be added here.
-func TestSchemaIsTheIncomingIntegrations(t *testing.T) {
+// The no-op provider is a floor only while its schemas are the provider's.
+func TestSchemasAreTheProviders(t *testing.T) {
 	real, err := provider.NewServer("test")()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := attributes(t, real, "rocketchat_incoming_integration")
-	got := attributes(t, providerserver.NewProtocol6(noopProvider{})(), "noop_incoming_integration")
-	for name, w := range want {
-		if g, ok := got[name]; !ok {
-			t.Errorf("%s: missing", name)
-		} else if g != w {
-			t.Errorf("%s: got %+v, want %+v", name, g, w)
+	noop := providerserver.NewProtocol6(noopProvider{})()
+	for _, kind := range []string{"incoming_integration", "outgoing_integration"} {
+		want := attributes(t, real, "rocketchat_"+kind)
+		got := attributes(t, noop, "noop_"+kind)
+		for name, w := range want {
+			if g, ok := got[name]; !ok {
+				t.Errorf("%s.%s: missing", kind, name)
+			} else if g != w {
+				t.Errorf("%s.%s: got %+v, want %+v", kind, name, g, w)
+			}
 		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("%s: not in the provider's schema", name)
+		for name := range got {
+			if _, ok := want[name]; !ok {
+				t.Errorf("%s.%s: not in the provider's schema", kind, name)
+			}
 		}
 	}
 }
@@ -60,47 +62,44 @@ func attributes(t *testing.T, s tfprotov6.ProviderServer, resource string) map[s
 	return out
 }
 
-// Terraform refuses a created object with unknown values left in it, and
-// an updated one whose values differ from the known planned ones.
-func TestCreateAndUpdateLeaveNothingUnknown(t *testing.T) {
+// Terraform refuses a created or updated object with unknown values left
+// in it, or with known planned values changed; and the floor checks nothing.
+func TestOperationsFillInWhatIsUnknownAndCheckNothing(t *testing.T) {
 	ctx := context.Background()
-	typ := incomingSchema.Type().TerraformType(ctx).(tftypes.Object)
-	planned := map[string]tftypes.Value{}
-	for name, at := range typ.AttributeTypes {
-		planned[name] = tftypes.NewValue(at, tftypes.UnknownValue)
-	}
-	planned["name"] = tftypes.NewValue(tftypes.String, "n")
-	planned["username"] = tftypes.NewValue(tftypes.String, "rocket.cat")
-	planned["channels"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "#general")})
-	for _, name := range []string{"alias", "avatar", "emoji", "script", "skip_transpile"} {
-		planned[name] = tftypes.NewValue(typ.AttributeTypes[name], nil)
-	}
-	for _, name := range []string{"enabled", "script_enabled", "override_destination_channel_enabled"} {
-		planned[name] = tftypes.NewValue(tftypes.Bool, false)
-	}
-	plan := tfsdk.Plan{Schema: incomingSchema, Raw: tftypes.NewValue(typ, planned)}
+	for _, r := range (noopProvider{}).Resources(ctx) {
+		res := r().(*integration)
+		t.Run(res.typeName, func(t *testing.T) {
+			typ := res.schema.Type().TerraformType(ctx).(tftypes.Object)
+			planned := map[string]tftypes.Value{}
+			for name, at := range typ.AttributeTypes {
+				planned[name] = tftypes.NewValue(at, tftypes.UnknownValue)
+			}
+			planned["name"] = tftypes.NewValue(tftypes.String, "n")
+			planned["channels"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String},
+				[]tftypes.Value{tftypes.NewValue(tftypes.String, "#general"), tftypes.NewValue(tftypes.String, tftypes.UnknownValue)})
+			plan := tfsdk.Plan{Schema: res.schema, Raw: tftypes.NewValue(typ, planned)}
 
-	created := resource.CreateResponse{State: tfsdk.State{Schema: incomingSchema}}
-	incomingIntegration{}.Create(ctx, resource.CreateRequest{Plan: plan}, &created)
-	if created.Diagnostics.HasError() {
-		t.Fatal(created.Diagnostics)
-	}
-	if !created.State.Raw.IsFullyKnown() {
-		t.Errorf("created state has unknown values: %s", created.State.Raw)
-	}
-
-	planned["script_error"] = tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
-	updated := resource.UpdateResponse{State: tfsdk.State{Schema: incomingSchema}}
-	incomingIntegration{}.Update(ctx, resource.UpdateRequest{Plan: tfsdk.Plan{Schema: incomingSchema, Raw: tftypes.NewValue(typ, planned)}}, &updated)
-	if updated.Diagnostics.HasError() {
-		t.Fatal(updated.Diagnostics)
-	}
-	var name string
-	if updated.Diagnostics.Append(updated.State.GetAttribute(ctx, path.Root("name"), &name)...); name != "n" {
-		t.Errorf("updated name %q, want the planned n", name)
-	}
-	var scriptError types.String
-	if updated.Diagnostics.Append(updated.State.GetAttribute(ctx, path.Root("script_error"), &scriptError)...); !scriptError.IsNull() {
-		t.Errorf("updated script_error %s, want null", scriptError)
+			created := resource.CreateResponse{State: tfsdk.State{Schema: res.schema}}
+			res.Create(ctx, resource.CreateRequest{Plan: plan}, &created)
+			updated := resource.UpdateResponse{State: tfsdk.State{Schema: res.schema}}
+			res.Update(ctx, resource.UpdateRequest{Plan: plan}, &updated)
+			for op, state := range map[string]tfsdk.State{"create": created.State, "update": updated.State} {
+				if !state.Raw.IsFullyKnown() {
+					t.Errorf("%s: unknown values left: %s", op, state.Raw)
+				}
+				var name string
+				var channels []string
+				state.GetAttribute(ctx, path.Root("name"), &name)
+				state.GetAttribute(ctx, path.Root("channels"), &channels)
+				if name != "n" || len(channels) != 2 || channels[0] != "#general" {
+					t.Errorf("%s: name %q and channels %q, want the planned n and #general first", op, name, channels)
+				}
+			}
+			for name, a := range res.schema.Attributes {
+				if v := reflect.ValueOf(a).FieldByName("Validators"); v.Len() != 0 {
+					t.Errorf("%s has validators", name)
+				}
+			}
+		})
 	}
 }
