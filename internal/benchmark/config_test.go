@@ -31,7 +31,7 @@ func TestConfigurationsAreValidHCL(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.config), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if out, err := exec.Command(tf, "fmt", "-check", path).CombinedOutput(); err != nil {
+			if out, err := exec.CommandContext(t.Context(), tf, "fmt", "-check", path).CombinedOutput(); err != nil {
 				t.Fatalf("terraform fmt -check: %v\n%s\n%s", err, out, tc.config)
 			}
 			for _, w := range tc.want {
