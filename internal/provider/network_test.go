@@ -15,15 +15,6 @@ import (
 	"github.com/terraform-rocketchat/terraform-provider-rocketchat/internal/rocketchattest"
 )
 
-// networkEnv are the variables TestAccProvider_network sets for each case
-// (empty unless the case gives them), so that the caller's shell cannot
-// change what a case tests.
-var networkEnv = []string{
-	EnvURL, EnvUserID, EnvAuthToken, EnvUsername, EnvPassword,
-	EnvCACert, EnvCACertFile, EnvClientCert, EnvClientCertFile, EnvClientKey, EnvClientKeyFile,
-	EnvInsecureSkipVerify, EnvHTTPHeaders,
-}
-
 // TestAccProvider_network reaches servers behind an internal authority,
 // mutual TLS and an access gateway: every setting makes a configuration work
 // that fails without it, with an error that names the setting.
@@ -136,9 +127,7 @@ resource "rocketchat_incoming_integration" "test" {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, k := range networkEnv {
-				t.Setenv(k, tc.env[k])
-			}
+			t.Parallel()
 			admin := tc.srv.Admin()
 			lines := append([]string{attr("server_url", tc.srv.URL()), attr("user_id", admin.UserID), attr("auth_token", admin.AuthToken), "max_retries = 0"}, tc.block...)
 			config := "provider \"rocketchat\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n" + integration
@@ -149,7 +138,7 @@ resource "rocketchat_incoming_integration" "test" {
 			} else {
 				step.Check = resource.TestCheckResourceAttrSet("rocketchat_incoming_integration.test", "id")
 			}
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: []resource.TestStep{step}})
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: providersWithEnv(tc.env), Steps: []resource.TestStep{step}})
 		})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +48,10 @@ type rocketChatProvider struct {
 	version string
 	// stopped ends when Terraform asks the provider to stop (see NewServer).
 	stopped context.Context
+	// getenv reads the ROCKETCHAT_* settings: os.Getenv, except in tests
+	// that give each provider its own environment so that they can run in
+	// parallel.
+	getenv func(string) string
 }
 
 type providerModel struct {
@@ -178,9 +181,9 @@ func (p *rocketChatProvider) Configure(ctx context.Context, req provider.Configu
 		return
 	}
 
-	settings, diags := resolveSettings(cfg, os.Getenv)
+	settings, diags := resolveSettings(cfg, p.getenv)
 	resp.Diagnostics.Append(diags...)
-	tlsConfig, headers, diags := resolveNetwork(cfg.networkModel, os.Getenv)
+	tlsConfig, headers, diags := resolveNetwork(cfg.networkModel, p.getenv)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

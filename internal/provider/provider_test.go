@@ -22,6 +22,22 @@ var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
 	"rocketchat": NewServer("test"),
 }
 
+// providersWithEnv serves a provider that reads its ROCKETCHAT_* settings
+// from env instead of the process environment (variables missing from env
+// are unset), so that tests of those settings can run in parallel.
+func providersWithEnv(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"rocketchat": func() (tfprotov6.ProviderServer, error) {
+			s, p, err := newServer("test", !loggingRequested(os.Getenv))
+			if err != nil {
+				return nil, err
+			}
+			p.getenv = func(k string) string { return env[k] }
+			return s, nil
+		},
+	}
+}
+
 // TestMain gives Terraform what it needs when `go test` runs without the
 // Makefile: a CLI configuration file that exists, and no update checks.
 func TestMain(m *testing.M) {
@@ -226,16 +242,14 @@ resource "rocketchat_incoming_integration" "test" {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, k := range []string{EnvURL, EnvUserID, EnvAuthToken, EnvUsername, EnvPassword} {
-				t.Setenv(k, tc.env[k])
-			}
+			t.Parallel()
 			step := resource.TestStep{Config: tc.provider + integration}
 			if tc.wantErr != "" {
 				step.ExpectError = regexp.MustCompile(tc.wantErr)
 				step.PlanOnly = true
 			}
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProviders,
+				ProtoV6ProviderFactories: providersWithEnv(tc.env),
 				Steps:                    []resource.TestStep{step},
 			})
 		})

@@ -41,7 +41,7 @@ func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 // context ends when Terraform asks the server to stop.
 func newServer(version string, quiet bool) (*server, *rocketChatProvider, error) {
 	stopped, stop := context.WithCancel(context.Background())
-	p := &rocketChatProvider{version: version, stopped: stopped}
+	p := &rocketChatProvider{version: version, stopped: stopped, getenv: os.Getenv}
 	inner, err := providerserver.NewProtocol6WithError(p)()
 	if err != nil {
 		stop()
