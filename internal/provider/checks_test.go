@@ -35,6 +35,7 @@ func quoted(line string) func(string) string { return func(string) string { retu
 // would refuse because of rooms, users or permissions, naming the entry and
 // saying how to fix it; nothing reaches integrations.create.
 func TestAccPlanChecks_create(t *testing.T) {
+	t.Parallel()
 	// Twenty plans, most as users the rate limit applies to; the checks under
 	// a limit are TestAccPlanChecks_sharedLookups' business.
 	env := newAccEnv(t, rocketchattest.WithoutRateLimit())
@@ -226,6 +227,7 @@ func TestAccPlanChecks_update(t *testing.T) {
 // administrator is no member of, users, scoped targets, an archived room,
 // and a user's own private group.
 func TestAccPlanChecks_noFalseErrors(t *testing.T) {
+	t.Parallel()
 	env := newAccEnv(t)
 	srv := env.fake(t)
 	srv.LeaveRoom("ops-private", rocketchattest.AdminUsername)
@@ -328,6 +330,7 @@ func TestAccPlanChecks_plannedValues(t *testing.T) {
 // per distinct room and user, and a user under Rocket.Chat's rate limit
 // gets no 429.
 func TestAccPlanChecks_sharedLookups(t *testing.T) {
+	t.Parallel()
 	env := newAccEnv(t)
 	env.fake(t)
 	rooms := []string{"#general", "#dev", "#ops-private"}

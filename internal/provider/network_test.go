@@ -19,6 +19,7 @@ import (
 // mutual TLS and an access gateway: every setting makes a configuration work
 // that fails without it, with an error that names the setting.
 func TestAccProvider_network(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests run only when TF_ACC is set (make test sets it)")
 	}

@@ -160,6 +160,7 @@ func (e *accEnv) integrationGone(id string) error {
 }
 
 func TestProviderConfiguration(t *testing.T) {
+	t.Parallel()
 	// Every case logs in or reads /api/v1/me anew, more than ten times a
 	// minute from one address; the rate limit is not what this test is about.
 	env := newAccEnv(t, rocketchattest.WithoutRateLimit())

@@ -72,6 +72,7 @@ var knownMisses = map[string]string{
 // corpus: it must refuse exactly the scripts Rocket.Chat's compile step
 // refuses, at the same line, and must never refuse a script that runs.
 func TestScriptCheckAgreesWithRocketChat(t *testing.T) {
+	t.Parallel()
 	corpus := loadScriptCorpus(t)
 	type tally struct{ cases, verdicts, rejected, lines, columns int }
 	var babel, vm tally
