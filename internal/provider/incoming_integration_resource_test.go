@@ -231,6 +231,7 @@ resource "rocketchat_incoming_integration" "test" {
 // TestAccIncomingIntegration_webhookPosts checks that the webhook URL in the
 // state is the one Rocket.Chat answers on, and that the message arrives.
 func TestAccIncomingIntegration_webhookPosts(t *testing.T) {
+	belowTheCLI(t)
 	env := newAccEnv(t)
 	srv := env.fake(t)
 	resource.ParallelTest(t, resource.TestCase{

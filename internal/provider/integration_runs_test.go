@@ -90,6 +90,7 @@ func postOK(url, body string, headers ...string) error {
 // the trigger word: the receiver gets Rocket.Chat's payload with the token
 // Terraform set, and its answer appears in the room as the integration's reply.
 func TestAccOutgoingIntegration_triggerWordReachesReceiver(t *testing.T) {
+	belowTheCLI(t)
 	env := newAccEnv(t)
 	srv := env.fake(t)
 	rcv := newReceiver(t, map[string]any{"text": "Deploying v1.2.3"})
@@ -159,6 +160,7 @@ func stateAttr(s *terraform.State, addr, name string) (string, error) {
 // Alertmanager-style payload to a webhook whose script turns it into a
 // message with an attachment per firing alert.
 func TestAccIncomingIntegration_scriptTransformsMessage(t *testing.T) {
+	belowTheCLI(t)
 	env := newAccEnv(t)
 	srv := env.fake(t)
 	script, err := os.ReadFile(filepath.Join("..", "..", "examples", "demo", "scripts", "alertmanager.js"))
@@ -208,6 +210,7 @@ resource "rocketchat_incoming_integration" "test" {
 // where Rocket.Chat accepts that too: each plans, applies and has no
 // script_error.
 func TestAccIntegration_modernScriptsApply(t *testing.T) {
+	belowTheCLI(t)
 	env := newAccEnv(t)
 	transpiled, asWritten := map[string]string{}, map[string]string{}
 	for _, c := range loadScriptCorpus(t).Cases {

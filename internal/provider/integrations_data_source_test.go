@@ -136,6 +136,7 @@ data "rocketchat_integrations" "none" {
 // Rocket.Chat returns at once: every one comes back, in order, and each read
 // of the list takes one call per page of 100, i.e. 3.
 func TestAccIntegrationsDataSource_manyPages(t *testing.T) {
+	belowTheCLI(t)
 	env := newAccEnv(t)
 	srv := env.fake(t)
 	const n = 250

@@ -20,6 +20,7 @@ import (
 // that fails without it, with an error that names the setting.
 func TestAccProvider_network(t *testing.T) {
 	t.Parallel()
+	belowTheCLI(t)
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests run only when TF_ACC is set (make test sets it)")
 	}

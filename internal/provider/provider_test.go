@@ -22,6 +22,23 @@ var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
 	"rocketchat": NewServer("test"),
 }
 
+// cliOnlyEnv, when set, runs only the tests whose outcome the Terraform or
+// OpenTofu binary can change. CI sets it for its runs under OpenTofu and the
+// newest Terraform, after make test has run everything under Terraform.
+const cliOnlyEnv = "TF_ACC_CLI_ONLY"
+
+// belowTheCLI marks a test whose subject is the provider's own work against
+// the server (TLS and headers, retries, batched reads, scripts the server
+// runs), which the CLI only relays: it is skipped when cliOnlyEnv is set.
+// What a CLI shapes stays in those runs: plans, diagnostics, state, failed
+// applies, import, identity, write-only values and queries.
+func belowTheCLI(t *testing.T) {
+	t.Helper()
+	if os.Getenv(cliOnlyEnv) != "" {
+		t.Skip("the provider's own work, which the CLI only relays; " + cliOnlyEnv + " is set")
+	}
+}
+
 // providersWithEnv serves a provider that reads its ROCKETCHAT_* settings
 // from env instead of the process environment (variables missing from env
 // are unset), so that tests of those settings can run in parallel.
@@ -161,6 +178,7 @@ func (e *accEnv) integrationGone(id string) error {
 
 func TestProviderConfiguration(t *testing.T) {
 	t.Parallel()
+	belowTheCLI(t)
 	// Every case logs in or reads /api/v1/me anew, more than ten times a
 	// minute from one address; the rate limit is not what this test is about.
 	env := newAccEnv(t, rocketchattest.WithoutRateLimit())

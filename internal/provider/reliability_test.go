@@ -100,6 +100,7 @@ resource "rocketchat_outgoing_integration" "out" {
 // TestAccParallelHundred creates 100 integrations with Terraform's default
 // parallelism of 10 and destroys them: exactly 100 are made and all go.
 func TestAccParallelHundred(t *testing.T) {
+	belowTheCLI(t)
 	env := newAccEnv(t)
 	srv := env.fake(t)
 	config := env.config(`
@@ -145,6 +146,7 @@ resource "rocketchat_outgoing_integration" "one" {
 // pages, so the refresh costs ⌈120/100⌉ list calls (plus at most one), and
 // no get at all.
 func TestAccBatchedRefresh(t *testing.T) {
+	belowTheCLI(t)
 	env := newAccEnv(t)
 	srv := env.fake(t)
 	config := env.config(`
