@@ -36,6 +36,7 @@ func listedExactly(addr string, docs ...*client.Integration) statecheck.StateChe
 // TestAccIntegrationsDataSource_filters lists integrations of both kinds
 // with every filter, alone and together.
 func TestAccIntegrationsDataSource_filters(t *testing.T) {
+	belowTheCLI(t)
 	env := newAccEnv(t)
 	env.fake(t) // exact lists need a server with nothing else on it
 	alerts := env.createIntegration(t, env.api, incomingRequest("Alertmanager"))
@@ -176,6 +177,7 @@ func TestAccIntegrationsDataSource_manyPages(t *testing.T) {
 // TestAccIntegrationsDataSource_permissions lists as a user who may manage
 // only its own integrations, and as one without any integration permission.
 func TestAccIntegrationsDataSource_permissions(t *testing.T) {
+	belowTheCLI(t)
 	env := newAccEnv(t)
 	srv := env.fake(t)
 	owner := env.clientAs(t, srv.Owner())

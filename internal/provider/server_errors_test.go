@@ -155,6 +155,7 @@ func TestAccServerErrors_importSomeoneElses(t *testing.T) {
 // Rocket.Chat answers "not-authorized", which must be an error: taking it
 // for "gone" would drop the resources from the state and create duplicates.
 func TestAccServerErrors_readSomeoneElses(t *testing.T) {
+	belowTheCLI(t)
 	env := newAccEnv(t)
 	srv := env.fake(t)
 	resources := incomingIn(`"read"`, `"rocket.cat"`, `["#general"]`) + outgoingIn(`"read"`, `"rocket.cat"`, `["#general"]`)
